@@ -1,0 +1,505 @@
+"""The data objects of corroborate: Article, Report, Incident and their parts.
+
+Everything here is a frozen dataclass built from plain values, so it is
+hashable, picklable (Spark ships these between workers) and turns into
+JSON with ``to_dict`` / back with ``from_dict``. This module imports
+nothing else of corroborate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = [
+    "ACTOR_TYPES",
+    "EVENT_TYPES",
+    "Article",
+    "Evidence",
+    "Extraction",
+    "Figures",
+    "Framing",
+    "Incident",
+    "IncidentMember",
+    "LoadedTerm",
+    "Reject",
+    "Report",
+    "SourceClaim",
+    "content_hash",
+    "normalise_text",
+]
+
+#: ACLED event types and their sub-event types (DESIGN.md).
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
+    "Violence against civilians": (
+        "Sexual violence",
+        "Attack",
+        "Abduction/forced disappearance",
+    ),
+    "Protests": (
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+
+#: ACLED inter codes.
+ACTOR_TYPES: dict[int, str] = {
+    1: "State forces",
+    2: "Rebel groups",
+    3: "Political militias",
+    4: "Identity militias",
+    5: "Rioters",
+    6: "Protesters",
+    7: "Civilians",
+    8: "External/Other forces",
+}
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Normalise text for hashing: NFC, collapsed white space, stripped."""
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def content_hash(text: str) -> str:
+    """The article id: a hash of the normalised text (re-ingesting is a no-op)."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One document: text plus what is known about where it came from."""
+
+    id: str
+    text: str
+    external_id: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    language: str | None = None
+    title: str | None = None
+    origin: str | None = None  # the path or URL it was read from
+
+    @classmethod
+    def create(
+        cls,
+        text: str,
+        *,
+        external_id: str | None = None,
+        url: str | None = None,
+        outlet: str | None = None,
+        published: str | None = None,
+        language: str | None = None,
+        title: str | None = None,
+        origin: str | None = None,
+    ) -> Article:
+        """Build an article whose id is the content hash of ``text``."""
+        return cls(
+            id=content_hash(text),
+            text=text,
+            external_id=external_id,
+            url=url,
+            outlet=outlet,
+            published=published,
+            language=language,
+            title=title,
+            origin=origin,
+        )
+
+    @property
+    def article_id(self) -> str:
+        """The id users see: the external id when given, else the content hash."""
+        return self.external_id if self.external_id is not None else self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "external_id": self.external_id,
+            "url": self.url,
+            "outlet": self.outlet,
+            "published": self.published,
+            "language": self.language,
+            "title": self.title,
+            "origin": self.origin,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Article:
+        return cls(
+            id=d["id"],
+            text=d["text"],
+            external_id=d.get("external_id"),
+            url=d.get("url"),
+            outlet=d.get("outlet"),
+            published=d.get("published"),
+            language=d.get("language"),
+            title=d.get("title"),
+            origin=d.get("origin"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """An input that could not be read, with its reason."""
+
+    origin: str
+    reason: str
+    detail: str
+    external_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "reason": self.reason,
+            "detail": self.detail,
+            "external_id": self.external_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The span of text that supports one extracted value, and who extracted it."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+    extractor: str
+    version: str = "1"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "extractor": self.extractor,
+            "version": self.version,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
+        return cls(
+            field=d["field"],
+            start=int(d["start"]),
+            end=int(d["end"]),
+            text=d["text"],
+            extractor=d["extractor"],
+            version=str(d.get("version", "1")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A count as a range: low, best (ACLED's conservative figure), high."""
+
+    low: int | None = None
+    best: int | None = None
+    high: int | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.best is not None or self.low is not None or self.high is not None
+
+    def to_dict(self) -> dict[str, int | None]:
+        return {"low": self.low, "best": self.best, "high": self.high}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Figures:
+        if not d:
+            return cls()
+        return cls(low=d.get("low"), best=d.get("best"), high=d.get("high"))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceClaim:
+    """A source the text attributes its claim to ("according to the newspaper X")."""
+
+    name: str
+    kind: str = "unknown"  # newspaper, agency, media, official, ngo, outlet, witness, ...
+    relation: str = "reported"  # "according to", "reported", "said", "outlet"
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "relation": self.relation}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SourceClaim:
+        return cls(
+            name=d["name"],
+            kind=d.get("kind", "unknown"),
+            relation=d.get("relation", "reported"),
+            start=d.get("start"),
+            end=d.get("end"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedTerm:
+    """A loaded or emotive word flagged in the text (never repeated in summaries)."""
+
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Framing:
+    """How the document frames its story: flagged loaded terms and a 0–1 score."""
+
+    loaded_terms: tuple[LoadedTerm, ...] = ()
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "loaded_terms": [t.to_dict() for t in self.loaded_terms],
+            "score": self.score,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Framing:
+        if not d:
+            return cls()
+        return cls(
+            loaded_terms=tuple(
+                LoadedTerm(text=t["text"], start=int(t["start"]), end=int(t["end"]))
+                for t in d.get("loaded_terms", [])
+            ),
+            score=float(d.get("score", 0.0)),
+        )
+
+
+# The contract fields of one event, in output order (DESIGN.md).
+_SCALAR_FIELDS = (
+    "event_type",
+    "sub_event_type",
+    "event_date",
+    "time_precision",
+    "actor1",
+    "inter1",
+    "actor1_country",
+    "actor2",
+    "inter2",
+    "actor2_country",
+    "civilian_targeting",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+)
+_FIGURE_FIELDS = ("fatalities", "civilian_fatalities", "injuries")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One event claimed in one article, every value backed by evidence spans."""
+
+    event_type: str
+    sub_event_type: str
+    event_date: str | None = None  # YYYY-MM-DD
+    time_precision: int | None = None
+    actor1: str | None = None
+    inter1: int | None = None
+    actor1_country: str | None = None
+    actor2: str | None = None
+    inter2: int | None = None
+    actor2_country: str | None = None
+    civilian_targeting: bool = False
+    country: str | None = None
+    admin1: str | None = None
+    location: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None
+    fatalities: Figures = field(default_factory=Figures)
+    civilian_fatalities: Figures = field(default_factory=Figures)
+    injuries: Figures = field(default_factory=Figures)
+    sources: tuple[SourceClaim, ...] = ()
+    summary: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+    def evidence_for(self, field_name: str) -> tuple[Evidence, ...]:
+        return tuple(e for e in self.evidence if e.field == field_name)
+
+    def with_(self, **changes: Any) -> Report:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event object of the ``extract`` output contract."""
+        d: dict[str, Any] = {name: getattr(self, name) for name in _SCALAR_FIELDS}
+        for name in _FIGURE_FIELDS:
+            d[name] = getattr(self, name).to_dict()
+        d["sources"] = [s.to_dict() for s in self.sources]
+        d["summary"] = self.summary
+        d["evidence"] = [e.to_dict() for e in self.evidence]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Report:
+        kwargs: dict[str, Any] = {name: d.get(name) for name in _SCALAR_FIELDS}
+        kwargs["civilian_targeting"] = bool(d.get("civilian_targeting", False))
+        for name in _FIGURE_FIELDS:
+            kwargs[name] = Figures.from_dict(d.get(name))
+        kwargs["sources"] = tuple(SourceClaim.from_dict(s) for s in d.get("sources", []))
+        kwargs["summary"] = d.get("summary", "")
+        kwargs["evidence"] = tuple(Evidence.from_dict(e) for e in d.get("evidence", []))
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What extraction made of one document: its events and its framing."""
+
+    id: str
+    language: str | None
+    events: tuple[Report, ...] = ()
+    framing: Framing = field(default_factory=Framing)
+
+    def to_dict(self) -> dict[str, Any]:
+        """One line of the ``extract`` output contract."""
+        return {
+            "id": self.id,
+            "language": self.language,
+            "events": [e.to_dict() for e in self.events],
+            "framing": self.framing.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Extraction:
+        return cls(
+            id=d["id"],
+            language=d.get("language"),
+            events=tuple(Report.from_dict(e) for e in d.get("events", [])),
+            framing=Framing.from_dict(d.get("framing")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentMember:
+    """One report inside an incident, with what its article says."""
+
+    report_id: str  # "<article hash>:<event index>"
+    article_id: str  # the external id where given, else the article hash
+    outlet: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    report: Report
+
+    @property
+    def quote(self) -> str:
+        """The evidence sentence for the figures, or the first evidence span."""
+        for name in ("fatalities", "event_type", "sub_event_type"):
+            ev = self.report.evidence_for(name)
+            if ev:
+                return ev[0].text
+        return self.report.evidence[0].text if self.report.evidence else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id,
+            "article_id": self.article_id,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published": self.published,
+            "language": self.language,
+            "fatalities": self.report.fatalities.to_dict(),
+            "quote": self.quote,
+            "sources": [s.to_dict() for s in self.report.sources],
+            "report": self.report.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> IncidentMember:
+        return cls(
+            report_id=d["report_id"],
+            article_id=d["article_id"],
+            outlet=d.get("outlet"),
+            url=d.get("url"),
+            published=d.get("published"),
+            language=d.get("language"),
+            report=Report.from_dict(d["report"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """The reports that describe one event, merged, with reconciled values."""
+
+    incident_id: str
+    record: Report  # the reconciled contract fields
+    members: tuple[IncidentMember, ...] = ()
+    origins: int = 0
+    grade: str = "Weak"
+    grade_reason: str = ""
+    created: str | None = None
+    updated: str | None = None
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for m in self.members:
+            if m.outlet:
+                seen.setdefault(m.outlet, None)
+        return tuple(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"incident_id": self.incident_id}
+        d.update(self.record.to_dict())
+        d["grade"] = self.grade
+        d["grade_reason"] = self.grade_reason
+        d["origins"] = self.origins
+        d["outlets"] = list(self.outlets)
+        d["reports"] = [m.to_dict() for m in self.members]
+        d["created"] = self.created
+        d["updated"] = self.updated
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Incident:
+        return cls(
+            incident_id=d["incident_id"],
+            record=Report.from_dict(d),
+            members=tuple(IncidentMember.from_dict(m) for m in d.get("reports", [])),
+            origins=int(d.get("origins", 0)),
+            grade=d.get("grade", "Weak"),
+            grade_reason=d.get("grade_reason", ""),
+            created=d.get("created"),
+            updated=d.get("updated"),
+        )
