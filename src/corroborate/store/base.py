@@ -60,12 +60,29 @@ class Store(Protocol):
         """Full-text search (FTS) over title and text."""
 
     # --- extraction ----------------------------------------------------
-    def add_extraction(self, article_hash: str, extraction: Extraction) -> list[StoredReport]:
-        """Store the reports of one article (replacing earlier ones) and its framing."""
+    def add_extraction(
+        self,
+        article_hash: str,
+        extraction: Extraction,
+        *,
+        extractor_version: str | None = None,
+    ) -> list[StoredReport]:
+        """Store the reports of one article (replacing earlier ones) and its framing.
+
+        A report whose id and content are unchanged keeps its incident; new or
+        changed reports start without one. ``extractor_version`` defaults to
+        the extractors named in the reports' evidence. Raises NotFound when
+        the article is not stored.
+        """
 
     def get_extraction(self, article_hash: str) -> Extraction | None: ...
 
     def reports_without_incident(self) -> list[StoredReport]: ...
+
+    def reports_for_article(self, article_hash: str) -> list[StoredReport]:
+        """The stored reports of one article, primary event first."""
+
+    def get_report(self, report_id: str) -> StoredReport | None: ...
 
     # --- incidents -----------------------------------------------------
     def save_incident(self, incident: Incident) -> None:
@@ -91,6 +108,19 @@ class Store(Protocol):
 
     def iter_incidents(self, flt: IncidentFilter | None = None) -> Iterator[Incident]: ...
 
+    def log_incident_event(
+        self,
+        incident_id: str,
+        *,
+        action: str,
+        reason: str = "",
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Record what happened to an incident (``merge``, ``split``, ...) in its log."""
+
+    def incident_events(self, incident_id: str) -> list[dict[str, Any]]:
+        """The log of one incident, oldest first: ``action``, ``reason``, ``detail``, ``at``."""
+
     # --- rejects and stats ---------------------------------------------
     def add_reject(self, reject: Reject) -> None: ...
 
@@ -108,5 +138,3 @@ class Store(Protocol):
     def __enter__(self) -> Store: ...
 
     def __exit__(self, *exc: object) -> None: ...
-
-

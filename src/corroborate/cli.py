@@ -1,0 +1,403 @@
+"""The ``corroborate`` command line: the face that wires readers, extraction,
+resolution and the store together, and turns errors into messages.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from corroborate.errors import CorroborateError
+from corroborate.model import Article, Reject
+
+if TYPE_CHECKING:
+    from corroborate.extract.pipeline import Pipeline
+    from corroborate.store.base import Store
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="corroborate",
+    help=(
+        "Turn news reports about violent and political incidents into neutral, sourced, "
+        "geolocated incident records, merged across outlets.\n\n"
+        "Examples:\n\n"
+        "  corroborate extract article.txt\n\n"
+        "  corroborate ingest news/ --db corroborate.db\n\n"
+        "  corroborate incidents --db corroborate.db\n\n"
+        "  corroborate serve --db corroborate.db"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        help="SQLite path (created on first use) or postgresql:// URL.",
+        envvar="CORROBORATE_DB",
+    ),
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+def _open_store(db: str, *, must_exist: bool = False) -> Store:
+    from corroborate.store import open_store
+
+    if must_exist and "://" not in db and not Path(db).exists():
+        raise _fail(
+            f"no database at {db!r}: run 'corroborate ingest SOURCES --db {db}' first, "
+            "or pass the right --db"
+        )
+    return open_store(db)
+
+
+def _pipeline() -> Pipeline:
+    from corroborate.extract.pipeline import Pipeline
+
+    return Pipeline.from_config()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[status]}"),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )
+
+
+def _read(sources: list[str], *, allow_private: bool) -> Iterator[Article | Reject]:
+    from corroborate.readers import read_sources
+
+    return read_sources(sources, allow_private=allow_private)
+
+
+@app.command()
+def extract(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(help="Text, HTML or .jsonl files, directories, URLs, or '-' for stdin."),
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow URLs on private or loopback addresses.")
+    ] = False,
+) -> None:
+    """Extract events from documents and print one JSON line per document.
+
+    Output follows the contract in DESIGN.md: {"id", "language", "events": [...],
+    "framing": {...}}; an unreadable document gives {"id", "error"} and the run goes on.
+
+    Examples:
+
+      corroborate extract article.txt
+
+      corroborate extract news.jsonl > events.jsonl
+
+      cat news.jsonl | corroborate extract -
+    """
+    srcs = sources or ["-"]
+    try:
+        pipeline = _pipeline()
+        out = sys.stdout
+        for item in _read(srcs, allow_private=allow_private):
+            if isinstance(item, Reject):
+                doc_id = item.external_id or item.origin
+                out.write(json.dumps({"id": doc_id, "error": item.detail}, ensure_ascii=False))
+            else:
+                result = pipeline.extract(item)
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False))
+            out.write("\n")
+            out.flush()
+    except CorroborateError as exc:
+        raise _fail(exc.message) from None
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, directories, URLs or '-'.")],
+    db: DbOption = "corroborate.db",
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow URLs on private or loopback addresses.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+) -> None:
+    """Store articles, extract their events and resolve incidents in one run.
+
+    Re-ingesting the same text is a no-op. Exit status: 0 when every input was
+    stored, 3 when the run finished but rejected some inputs (see 'corroborate
+    stats'), other non-zero when it could not run.
+
+    Examples:
+
+      corroborate ingest news/ --db corroborate.db
+
+      corroborate ingest feed.xml https://example.org/article.html --db team.db
+
+      corroborate ingest articles.jsonl --json
+    """
+    from corroborate.ingest import ingest as run_ingest
+    from corroborate.resolve import Resolver
+
+    try:
+        store = _open_store(db)
+        pipeline = _pipeline()
+        with store, _progress() as progress:
+            task = progress.add_task("ingest", total=None, status="")
+
+            def on_item(item: Article | Reject, status: str) -> None:
+                progress.update(task, advance=1, status=status)
+                if isinstance(item, Reject):
+                    err.print(
+                        f"[yellow]rejected[/yellow] {item.origin}: {item.detail}",
+                        markup=True,
+                        highlight=False,
+                    )
+
+            result = run_ingest(
+                _read(sources, allow_private=allow_private),
+                store=store,
+                extractor=pipeline,
+                resolver=Resolver(),
+                on_item=on_item,
+            )
+    except CorroborateError as exc:
+        raise _fail(exc.message) from None
+    if as_json:
+        typer.echo(json.dumps(result.to_dict()))
+    else:
+        err.print(
+            f"read {result.read}, stored {result.stored}, duplicates {result.duplicates}, "
+            f"rejected {result.rejected}; {result.reports} reports, "
+            f"{result.incidents_created} new incidents, {result.incidents_updated} updated",
+            highlight=False,
+        )
+    if result.rejected:
+        raise typer.Exit(3)
+
+
+def _filter(
+    country: str | None,
+    event_type: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> Any:
+    from corroborate.store.base import IncidentFilter
+
+    return IncidentFilter(
+        country=country, event_type=event_type, date_from=date_from, date_to=date_to
+    )
+
+
+@app.command()
+def incidents(
+    db: DbOption = "corroborate.db",
+    fmt: Annotated[
+        str, typer.Option("--format", help="table or jsonl.", case_sensitive=False)
+    ] = "table",
+    country: Annotated[str | None, typer.Option(help="Only this country.")] = None,
+    event_type: Annotated[str | None, typer.Option(help="Only this ACLED event type.")] = None,
+    date_from: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 0,
+) -> None:
+    """List incidents, newest first.
+
+    Examples:
+
+      corroborate incidents --db corroborate.db
+
+      corroborate incidents --format jsonl --country Mali > mali.jsonl
+    """
+    if fmt not in {"table", "jsonl"}:
+        raise _fail(f"--format must be 'table' or 'jsonl', not {fmt!r}")
+    try:
+        store = _open_store(db, must_exist=True)
+        with store:
+            flt = _filter(country, event_type, date_from, date_to)
+            items = list(store.iter_incidents(flt))
+    except CorroborateError as exc:
+        raise _fail(exc.message) from None
+    if limit:
+        items = items[:limit]
+    if fmt == "jsonl":
+        for inc in items:
+            typer.echo(json.dumps(inc.to_dict(), ensure_ascii=False))
+        return
+    table = Table(title=f"{len(items)} incidents", show_lines=False)
+    for col in ("incident", "date", "type", "place", "actors", "killed", "outlets", "grade"):
+        table.add_column(col, overflow="fold")
+    for inc in items:
+        r = inc.record
+        f = r.fatalities
+        killed = "" if f.best is None else f"{f.low}–{f.best}–{f.high}"
+        place = ", ".join(x for x in (r.location, r.admin1, r.country) if x)
+        actors = " / ".join(x for x in (r.actor1, r.actor2) if x)
+        table.add_row(
+            inc.incident_id,
+            r.event_date or "?",
+            r.sub_event_type,
+            place,
+            actors,
+            killed,
+            str(len(inc.outlets) or len(inc.members)),
+            inc.grade,
+        )
+    Console().print(table)
+
+
+@app.command()
+def show(
+    incident_id: Annotated[str, typer.Argument(help="The incident id (inc-…).")],
+    db: DbOption = "corroborate.db",
+) -> None:
+    """Show one incident with each source's claim and evidence, as JSON.
+
+    Example:
+
+      corroborate show inc-1a2b3c4d5e6f --db corroborate.db
+    """
+    try:
+        store = _open_store(db, must_exist=True)
+        with store:
+            inc = store.get_incident(incident_id)
+    except CorroborateError as exc:
+        raise _fail(exc.message) from None
+    if inc is None:
+        raise _fail(f"no incident {incident_id!r}; list them with 'corroborate incidents'", 1)
+    typer.echo(json.dumps(inc.to_dict(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def stats(
+    db: DbOption = "corroborate.db",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Count articles, reports, incidents and rejects (by reason).
+
+    Examples:
+
+      corroborate stats --db corroborate.db
+
+      corroborate stats --json
+    """
+    try:
+        store = _open_store(db, must_exist=True)
+        with store:
+            data = store.stats()
+    except CorroborateError as exc:
+        raise _fail(exc.message) from None
+    if as_json:
+        typer.echo(json.dumps(data))
+        return
+    for key in ("articles", "reports", "incidents", "rejects"):
+        typer.echo(f"{key}: {data[key]}")
+    for reason, n in sorted(data["rejects_by_reason"].items()):
+        typer.echo(f"  {reason}: {n}")
+
+
+@app.command()
+def export(
+    db: DbOption = "corroborate.db",
+    fmt: Annotated[
+        str, typer.Option("--format", help="acled-csv, geojson or jsonl.", case_sensitive=False)
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="Only this country.")] = None,
+    event_type: Annotated[str | None, typer.Option(help="Only this ACLED event type.")] = None,
+    date_from: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Export incidents as an ACLED-style CSV, GeoJSON or JSON Lines.
+
+    Examples:
+
+      corroborate export --format acled-csv -o incidents.csv
+
+      corroborate export --format geojson --country Mauritania > mr.geojson
+    """
+    from corroborate import export as exporters
+
+    writers = {
+        "acled-csv": exporters.write_acled_csv,
+        "geojson": exporters.write_geojson,
+        "jsonl": exporters.write_jsonl,
+    }
+    if fmt not in writers:
+        raise _fail(f"--format must be one of {', '.join(writers)}, not {fmt!r}")
+    try:
+        store = _open_store(db, must_exist=True)
+        with store:
+            items = store.iter_incidents(_filter(country, event_type, date_from, date_to))
+            if output is None:
+                writers[fmt](items, sys.stdout)
+            else:
+                newline = "" if fmt == "acled-csv" else None
+                with output.open("w", encoding="utf-8", newline=newline) as fh:
+                    writers[fmt](items, fh)
+    except CorroborateError as exc:
+        raise _fail(exc.message) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror}") from None
+
+
+@app.command()
+def serve(
+    db: DbOption = "corroborate.db",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web UI and the JSON API (Ctrl-C to stop).
+
+    Examples:
+
+      corroborate serve --db corroborate.db
+
+      corroborate serve --db corroborate.db --port 8080
+    """
+    import uvicorn
+
+    from corroborate.web import create_app
+
+    try:
+        store = _open_store(db, must_exist=True)
+    except CorroborateError as exc:
+        raise _fail(exc.message) from None
+    err.print(f"serving {db} on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
+    try:
+        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
+def main() -> None:
+    """Entry point of the ``corroborate`` command."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        err.print("interrupted")
+        raise SystemExit(130) from None

@@ -1,0 +1,50 @@
+"""Plain-text helpers shared by the extractors: sentences and paragraphs with offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "split_sentences"]
+
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
+# before white space and an upper-case letter, a digit, a quote or an Arabic
+# letter, or at a blank line. Abbreviations are protected below.
+_END = re.compile(
+    r"(?<=[.!?؟])(?P<close>[\"”’»)\]]?)\s+(?=[\"“‘«(\[]?[A-ZÀ-ÖØ-Þ0-9\u0600-\u06FF])|\n\s*\n|\n(?=\S)"
+)
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Capt|Maj|Cmdr|Gov|Sen|Rep|Prof|St|Mt|Jan|Feb|Mar|Apr|Jun|"
+    r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Nos|vs|etc|approx|est|U\.S|U\.N|i\.e|e\.g|al)\.|\b[A-Z]\.)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences; offsets index into ``text``."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _END.finditer(text):
+        cut = m.start() + len(m.group("close") or "")
+        piece = text[start:cut]
+        if _ABBREV.search(piece.rstrip()) and "\n" not in m.group(0):
+            continue
+        _append(out, text, start, cut)
+        start = m.end()
+    _append(out, text, start, len(text))
+    return out
+
+
+def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))

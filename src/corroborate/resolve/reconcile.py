@@ -1,0 +1,180 @@
+"""Reconciling the reports of one incident into one record.
+
+Each field takes the value the reports support best (the most precise
+date and place, the most cited type and actors); figures become a range
+across reports (low = lowest, high = highest, best = the conservative
+figure), every member keeps its own claim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from corroborate.extract.summary import build_summary
+from corroborate.model import Figures, Incident, IncidentMember, Report, SourceClaim
+
+__all__ = ["count_origins", "grade", "incident_id_for", "reconcile"]
+
+T = TypeVar("T")
+_NORM = re.compile(r"[^a-z0-9\u0600-\u06ff]+")
+
+
+def incident_id_for(first_report_id: str) -> str:
+    """A stable id: derived from the first report that created the incident."""
+    return "inc-" + hashlib.sha256(first_report_id.encode()).hexdigest()[:12]
+
+
+def _norm(name: str) -> str:
+    return _NORM.sub(" ", name.lower()).strip()
+
+
+def _vote(values: Sequence[T | None], *, key: Callable[[T], object] | None = None) -> T | None:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    counts = Counter(present)
+    return max(present, key=lambda v: (counts[v], -present.index(v)))
+
+
+def _figures(figs: Sequence[Figures]) -> Figures:
+    known = [f for f in figs if f.known]
+    if not known:
+        return Figures()
+    lows = [f.low if f.low is not None else f.best for f in known]
+    bests = [f.best for f in known if f.best is not None]
+    highs = [f.high if f.high is not None else f.best for f in known]
+    low = min((x for x in lows if x is not None), default=None)
+    high = max((x for x in highs if x is not None), default=None)
+    best = min(bests) if bests else None
+    return Figures(low=low, best=best, high=high)
+
+
+def count_origins(members: Sequence[IncidentMember]) -> int:
+    """Independent origins: reports citing the same original count once.
+
+    v1 counts a report's first named source (e.g. "Zahret Chinguetti"),
+    else its outlet, else the article itself.
+    """
+    origins: set[str] = set()
+    for m in members:
+        named = [s for s in m.report.sources if s.relation != "published"]
+        if named:
+            origins.add(_norm(named[0].name))
+        elif m.outlet:
+            origins.add(_norm(m.outlet))
+        else:
+            origins.add(m.article_id)
+    return len(origins)
+
+
+def grade(record: Report, origins: int) -> tuple[str, str]:
+    """v1 grade after Airwars: Fair with two independent origins and an actor, else Weak."""
+    if origins >= 2 and record.actor1 and not record.actor1.startswith("Unidentified"):
+        return "Fair", f"{origins} independent origins and a named actor"
+    if origins >= 2:
+        return "Weak", f"{origins} independent origins but no identified actor"
+    return "Weak", "a single origin"
+
+
+def reconcile(
+    members: Sequence[IncidentMember],
+    *,
+    incident_id: str | None = None,
+    created: str | None = None,
+    updated: str | None = None,
+) -> Incident:
+    """Build the incident record from its member reports."""
+    if not members:
+        raise ValueError("an incident needs at least one report")
+    reports = [m.report for m in members]
+    sub = _vote([r.sub_event_type for r in reports])
+    assert sub is not None
+    event_type = next(r.event_type for r in reports if r.sub_event_type == sub)
+    # Date: the most precise; among equals, the earliest.
+    dated = [r for r in reports if r.event_date]
+    if dated:
+        prec = min(r.time_precision or 3 for r in dated)
+        event_date = min(r.event_date for r in dated if (r.time_precision or 3) == prec)
+        time_precision: int | None = prec
+    else:
+        event_date, time_precision = None, None
+    # Place: the most precise report that has coordinates, most common among equals.
+    placed = [r for r in reports if r.country]
+    place = _best_place(placed)
+    a1 = _vote([r.actor1 for r in reports if r.actor1 and not r.actor1.startswith("Unident")])
+    a1 = a1 or _vote([r.actor1 for r in reports])
+    a1r = next((r for r in reports if r.actor1 == a1), None)
+    a2 = _vote([r.actor2 for r in reports])
+    a2r = next((r for r in reports if r.actor2 == a2), None)
+    sources: dict[str, SourceClaim] = {}
+    for m in members:
+        for s in m.report.sources:
+            sources.setdefault(_norm(s.name), s)
+    fatalities = _figures([r.fatalities for r in reports])
+    injuries = _figures([r.injuries for r in reports])
+    civ = _figures([r.civilian_fatalities for r in reports])
+    record = Report(
+        event_type=event_type,
+        sub_event_type=sub,
+        event_date=event_date,
+        time_precision=time_precision,
+        actor1=a1,
+        inter1=a1r.inter1 if a1r else None,
+        actor1_country=a1r.actor1_country if a1r else None,
+        actor2=a2,
+        inter2=a2r.inter2 if a2r else None,
+        actor2_country=a2r.actor2_country if a2r else None,
+        civilian_targeting=any(r.civilian_targeting for r in reports),
+        country=place.country if place else None,
+        admin1=place.admin1 if place else None,
+        location=place.location if place else None,
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        geo_precision=place.geo_precision if place else None,
+        fatalities=fatalities,
+        civilian_fatalities=civ,
+        injuries=injuries,
+        sources=tuple(sources.values()),
+    )
+    summary = build_summary(
+        sub_event_type=record.sub_event_type,
+        event_type=record.event_type,
+        event_date=record.event_date,
+        time_precision=record.time_precision,
+        actor1=record.actor1,
+        actor2=record.actor2,
+        inter2=record.inter2,
+        location=record.location,
+        admin1=record.admin1,
+        country=record.country,
+        geo_precision=record.geo_precision,
+        fatalities=record.fatalities,
+        injuries=record.injuries,
+        sources=record.sources,
+    )
+    record = record.with_(summary=summary)
+    origins = count_origins(members)
+    g, why = grade(record, origins)
+    return Incident(
+        incident_id=incident_id or incident_id_for(members[0].report_id),
+        record=record,
+        members=tuple(members),
+        origins=origins,
+        grade=g,
+        grade_reason=why,
+        created=created,
+        updated=updated,
+    )
+
+
+def _best_place(reports: Sequence[Report]) -> Report | None:
+    if not reports:
+        return None
+    prec = min(r.geo_precision or 3 for r in reports)
+    best = [r for r in reports if (r.geo_precision or 3) == prec]
+    names = Counter((r.location, r.admin1, r.country) for r in best)
+    return max(best, key=lambda r: (names[(r.location, r.admin1, r.country)], r.latitude is not None))
