@@ -24,7 +24,7 @@ npm install --no-save --no-audit --no-fund --ignore-scripts --prefix "$tmp" \
 
 nm="$tmp/node_modules"
 
-# copy_license SRC_PKG_DIR DEST_DIR: copy every LICENSE/LICENCE file of a package.
+# copy_license SRC_PKG_DIR DEST_DIR: copy the LICENSE/LICENCE (and NOTICE) files of a package.
 copy_license() {
     local found=0 f
     for f in "$1"/LICEN[CS]E* "$1"/license*; do
@@ -36,6 +36,10 @@ copy_license() {
     if [[ "$found" -eq 0 ]]; then
         echo "vendor.sh: no LICENSE file in $1" >&2
         exit 1
+    fi
+    # An Apache NOTICE travels with the code; as NOTICE.txt so package-data (*.txt) ships it.
+    if [[ -f "$1/NOTICE" ]]; then
+        cp "$1/NOTICE" "$2/NOTICE.txt"
     fi
 }
 
@@ -61,8 +65,9 @@ cp "$nm/topojson-client/dist/topojson-client.min.js" "$dest/topojson-client/"
 copy_license "$nm/topojson-client" "$dest/topojson-client"
 
 # Swagger UI for /docs (served locally instead of from a CDN).
-cp "$nm/swagger-ui-dist/swagger-ui-bundle.js" "$nm/swagger-ui-dist/swagger-ui.css" \
-    "$dest/swagger-ui/"
+# The .LICENSE.txt lists the licences of the third-party code inside the bundle.
+cp "$nm/swagger-ui-dist/swagger-ui-bundle.js" "$nm/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt" \
+    "$nm/swagger-ui-dist/swagger-ui.css" "$dest/swagger-ui/"
 copy_license "$nm/swagger-ui-dist" "$dest/swagger-ui"
 
 {

@@ -42,7 +42,9 @@ TEXT_D = "Hundreds of people protested peacefully in Lyon on 3 March 2021 agains
 def ev(text: str, field: str, quote: str, extractor: str = "rules") -> Evidence:
     """Evidence for ``quote`` at its real offsets in ``text``."""
     start = text.index(quote)
-    return Evidence(field=field, start=start, end=start + len(quote), text=quote, extractor=extractor)
+    return Evidence(
+        field=field, start=start, end=start + len(quote), text=quote, extractor=extractor
+    )
 
 
 def loaded(text: str, word: str) -> LoadedTerm:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from typing import Literal, TypeAlias
 
-__all__ = ["Kind", "kind_from_content_type", "sniff"]
+__all__ = ["Kind", "content_type_charset", "kind_from_content_type", "sniff"]
 
 Kind: TypeAlias = Literal["text", "html", "feed", "jsonl", "warc"]
 
@@ -62,4 +62,15 @@ def sniff(head: bytes) -> Kind | None:
         return min(found)[1]
     if any(hint in lowered for hint in _HTML_HINTS):
         return "html"
+    return None
+
+
+def content_type_charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value, or None."""
+    if not content_type:
+        return None
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
     return None

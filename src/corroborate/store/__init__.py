@@ -41,9 +41,8 @@ def open_store(db: str | PathLike[str] = DEFAULT_DB, *, timeout: float = DEFAULT
     name = str(db)
     if name.lower().startswith(_POSTGRES_SCHEMES):
         raise StoreError(
-            "PostgreSQL stores are not implemented yet (support will come with the "
-            "'postgres' extra: pip install 'corroborate[postgres]'); use a SQLite file path "
-            "such as corroborate.db for now",
+            "PostgreSQL stores are not implemented yet; support will come with corroborate's "
+            "postgres extra. Use a SQLite file path such as corroborate.db for now",
             reason="unsupported-store",
         )
     if name.startswith(_SQLITE_SCHEME):

@@ -46,7 +46,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corroborate import __version__
-from corroborate.errors import CorroborateError
+from corroborate.errors import CorroborateError, NotFound
 from corroborate.model import EVENT_TYPES
 from corroborate.store.base import IncidentFilter, Store
 from corroborate.web import views
@@ -113,11 +113,7 @@ def parse_filter(params: Mapping[str, str | int | None]) -> tuple[IncidentFilter
             values[name] = number
         else:
             values[name] = text
-    if (
-        "date_from" in values
-        and "date_to" in values
-        and values["date_from"] > values["date_to"]
-    ):
+    if "date_from" in values and "date_to" in values and values["date_from"] > values["date_to"]:
         errors.append("date_from is after date_to")
     return IncidentFilter(**values), errors
 
@@ -159,7 +155,7 @@ def _wants_json(request: Request) -> bool:
     path = request.url.path
     root = str(request.scope.get("root_path", ""))
     if root and path.startswith(root):
-        path = path[len(root):]
+        path = path[len(root) :]
     return path.startswith("/api/") or path == "/api" or path == "/openapi.json"
 
 
@@ -214,14 +210,19 @@ def create_app(store: Store, *, title: str = "corroborate") -> FastAPI:
 
     @app.exception_handler(CorroborateError)
     async def store_error(request: Request, exc: CorroborateError) -> Response:
+        status = 404 if isinstance(exc, NotFound) else 500
         detail = f"{exc.reason}: {exc.message}"
         if _wants_json(request):
-            return JSONResponse({"detail": detail}, status_code=500)
-        return page(request, "error.html", {"status": 500, "message": detail}, status_code=500)
+            return JSONResponse({"detail": detail}, status_code=status)
+        return page(
+            request, "error.html", {"status": status, "message": detail}, status_code=status
+        )
 
     # --- HTML pages ----------------------------------------------------
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route(
+        "/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False
+    )
     def index(request: Request) -> HTMLResponse:
         query = request.query_params
         flt, errors = parse_filter(dict(query))
@@ -259,8 +260,11 @@ def create_app(store: Store, *, title: str = "corroborate") -> FastAPI:
             },
         )
 
-    @app.get(
-        "/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False
+    @app.api_route(
+        "/incidents/{incident_id}",
+        methods=["GET", "HEAD"],
+        response_class=HTMLResponse,
+        include_in_schema=False,
     )
     def incident_page(request: Request, incident_id: str) -> HTMLResponse:
         with using_store() as s:
@@ -281,9 +285,7 @@ def create_app(store: Store, *, title: str = "corroborate") -> FastAPI:
         country: Annotated[str | None, Query(description="Country (ISO short name).")] = None,
         admin1: Annotated[str | None, Query(description="First-level region.")] = None,
         event_type: Annotated[str | None, Query(description="ACLED event type.")] = None,
-        sub_event_type: Annotated[
-            str | None, Query(description="ACLED sub-event type.")
-        ] = None,
+        sub_event_type: Annotated[str | None, Query(description="ACLED sub-event type.")] = None,
         date_from: Annotated[
             str | None, Query(description="Event date from (YYYY-MM-DD, inclusive).")
         ] = None,
@@ -371,7 +373,9 @@ def create_app(store: Store, *, title: str = "corroborate") -> FastAPI:
         if _wants_json(request):
             return JSONResponse({"detail": _jsonable_errors(exc)}, status_code=422)
         return page(
-            request, "error.html", {"status": 422, "message": "Invalid request."},
+            request,
+            "error.html",
+            {"status": 422, "message": "Invalid request."},
             status_code=422,
         )
 

@@ -42,9 +42,7 @@ def _locate(text: str, start: int, end: int, quoted: str) -> tuple[int, int] | N
     return None
 
 
-def place_evidence(
-    text: str, evidence: Iterable[Evidence]
-) -> tuple[list[Span], list[Evidence]]:
+def place_evidence(text: str, evidence: Iterable[Evidence]) -> tuple[list[Span], list[Evidence]]:
     """Spans for the evidence that can be placed in ``text``, and the evidence that cannot.
 
     The offsets are used when the text there is the quoted text (or no text

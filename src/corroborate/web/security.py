@@ -101,9 +101,7 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in fixed_names
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in fixed_names
                 ]
                 if not any(k.lower() == b"content-security-policy" for k, _ in headers):
                     headers.append((b"content-security-policy", self.csp))

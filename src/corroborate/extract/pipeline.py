@@ -1,0 +1,327 @@
+"""The extraction pipeline: an Article in, an Extraction (events + framing) out.
+
+Extractors are registered by name and the pipeline is built from a config
+mapping each role to an extractor name, so a user can swap one (for
+example an LLM event extractor) without forking. Collaborators (spaCy
+pipeline, gazetteer, lexicons) are loaded by ``Pipeline.from_config`` and
+passed in; nothing loads at import time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from corroborate.errors import ExtractionError
+from corroborate.extract import actors as actors_mod
+from corroborate.extract import events as events_mod
+from corroborate.extract.actors import ActorLexicon, ActorMention, assign_actors, find_actors
+from corroborate.extract.casualties import CasualtyLexicon, CasualtyMention, combine, find_casualties
+from corroborate.extract.dates import DateMention, DateRules, find_dates, pick_event_date
+from corroborate.extract.events import EventGroup, EventLexicon, detect_events
+from corroborate.extract.framing import FramingLexicon, find_loaded_terms
+from corroborate.extract.gazetteer import Gazetteer
+from corroborate.extract.nlp import NlpEntities, load_nlp
+from corroborate.extract.places import PlaceResult, extract_place
+from corroborate.extract.sources import SourceLexicon, find_sources, source_evidence
+from corroborate.extract.summary import build_summary
+from corroborate.extract.text import Sentence, split_sentences
+from corroborate.model import Article, Evidence, Extraction, Figures, Framing, Report, SourceClaim
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "EventExtractor",
+    "Pipeline",
+    "Resources",
+    "register_event_extractor",
+    "registered_event_extractors",
+]
+
+VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+
+#: The default extractor for each role (see ``register_event_extractor``).
+DEFAULT_CONFIG: Mapping[str, str] = {"events": "events.rules", "nlp": "spacy"}
+
+
+@dataclass(slots=True)
+class Resources:
+    """Everything the extractors need, loaded once and passed in."""
+
+    gazetteer: Gazetteer
+    events: EventLexicon
+    actors: ActorLexicon
+    casualties: CasualtyLexicon
+    dates: DateRules
+    sources: SourceLexicon
+    framing: FramingLexicon
+    nlp: NlpEntities | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, language: str = "en", use_nlp: bool = True) -> Resources:
+        gazetteer = Gazetteer.load()
+        return cls(
+            gazetteer=gazetteer,
+            events=EventLexicon.load(language),
+            actors=ActorLexicon.load(demonyms=gazetteer.demonyms(), language=language),
+            casualties=CasualtyLexicon.load(language),
+            dates=DateRules.load(language),
+            sources=SourceLexicon.load(),
+            framing=FramingLexicon.load(),
+            nlp=load_nlp(language) if use_nlp else None,
+        )
+
+
+class EventExtractor(Protocol):
+    """Finds the events of one article. The default is rule-based (``events.rules``)."""
+
+    name: str
+
+    def __call__(
+        self, sentences: Sequence[Sentence], *, resources: Resources
+    ) -> list[EventGroup]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleEvents:
+    name: str = "events.rules"
+
+    def __call__(
+        self, sentences: Sequence[Sentence], *, resources: Resources
+    ) -> list[EventGroup]:
+        return detect_events(sentences, lexicon=resources.events)
+
+
+_EVENT_EXTRACTORS: dict[str, Callable[[], EventExtractor]] = {"events.rules": _RuleEvents}
+
+
+def register_event_extractor(name: str, factory: Callable[[], EventExtractor]) -> None:
+    """Make an event extractor available to ``Pipeline.from_config`` by name."""
+    _EVENT_EXTRACTORS[name] = factory
+
+
+def registered_event_extractors() -> list[str]:
+    return sorted(_EVENT_EXTRACTORS)
+
+
+class Pipeline:
+    """Runs every extractor over an article and assembles the contract's events."""
+
+    def __init__(self, *, resources: Resources, event_extractor: EventExtractor) -> None:
+        self.resources = resources
+        self.event_extractor = event_extractor
+
+    @classmethod
+    def from_config(
+        cls, config: Mapping[str, str] | None = None, *, resources: Resources | None = None
+    ) -> Pipeline:
+        cfg = {**DEFAULT_CONFIG, **(config or {})}
+        name = cfg["events"]
+        if name not in _EVENT_EXTRACTORS:
+            raise ExtractionError(
+                f"no event extractor named {name!r}; known: {', '.join(_EVENT_EXTRACTORS)}"
+            )
+        res = resources or Resources.load(use_nlp=cfg.get("nlp") == "spacy")
+        return cls(resources=res, event_extractor=_EVENT_EXTRACTORS[name]())
+
+    # ------------------------------------------------------------------
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[Extraction]:
+        for article in articles:
+            yield self.extract(article)
+
+    def extract(self, article: Article) -> Extraction:
+        text = article.text
+        res = self.resources
+        doc_id = article.article_id if article.external_id else (article.origin or article.id)
+        language = article.language or "en"
+        sentences = split_sentences(text)
+        framing = self._framing(text, language)
+        groups = self.event_extractor(sentences, resources=res)
+        if not groups:
+            return Extraction(id=doc_id, language=language, events=(), framing=framing)
+        published = _parse_date(article.published)
+        dates = find_dates(text, published=published, rules=res.dates, language=language)
+        casualties = find_casualties(text, lexicon=res.casualties)
+        claims = find_sources(text, lexicon=res.sources, outlet=article.outlet)
+        vague = {s.start for s in sentences if res.events.is_vague(s)}
+        other_sentences = {s.start for g in groups[1:] for s in g.sentences}
+        reports = []
+        for i, group in enumerate(groups):
+            reports.append(
+                self._report(
+                    group,
+                    primary=i == 0,
+                    text=text,
+                    sentences=sentences,
+                    vague=vague,
+                    other_sentences=other_sentences,
+                    dates=dates,
+                    casualties=casualties,
+                    claims=claims,
+                )
+            )
+        return Extraction(id=doc_id, language=language, events=tuple(reports), framing=framing)
+
+    # ------------------------------------------------------------------
+    def _framing(self, text: str, language: str) -> Framing:
+        return find_loaded_terms(text, lexicon=self.resources.framing, language=language)
+
+    def _report(
+        self,
+        group: EventGroup,
+        *,
+        primary: bool,
+        text: str,
+        sentences: Sequence[Sentence],
+        vague: set[int],
+        other_sentences: set[int],
+        dates: Sequence[DateMention],
+        casualties: Sequence[CasualtyMention],
+        claims: Sequence[SourceClaim],
+    ) -> Report:
+        res = self.resources
+        evidence: list[Evidence] = []
+        anchor = group.anchor
+        anchor_sentence = next(s for s in group.sentences if s.start <= anchor < s.end + 1)
+        ordered = [anchor_sentence, *(s for s in group.sentences if s is not anchor_sentence)]
+        in_group = {s.start for s in group.sentences}
+
+        def in_event(start: int) -> bool:
+            sent = _sentence_at(sentences, start)
+            if sent is None or sent.start in vague:
+                return False
+            if sent.start in in_group:
+                return True
+            # Sentences without cues belong to the primary event, unless another event owns them.
+            return primary and sent.start not in other_sentences
+
+        # --- place -----------------------------------------------------
+        focus = [(s.start, s.end) for s in ordered]
+        persons = res.nlp.person_spans(text, focus) if res.nlp is not None else []
+        place: PlaceResult | None = extract_place(
+            text, gazetteer=res.gazetteer, focus=focus, exclude=persons
+        )
+        if place is not None:
+            evidence.extend(place.evidence)
+        country = place.country if place else None
+        # --- actors ----------------------------------------------------
+        mentions: list[ActorMention] = find_actors(ordered, lexicon=res.actors)
+        if not mentions:
+            extra = [s for s in sentences if in_event(s.start) and s.start not in in_group]
+            mentions = find_actors(extra, lexicon=res.actors)
+        sub = group.sub_event_type
+        actors = assign_actors(
+            mentions,
+            event_type=group.event_type,
+            sub_event_type=sub,
+            event_country=country,
+            lexicon=res.actors,
+        )
+        sub = _refine_violence(sub, actors)
+        event_type = events_mod.event_type_of(sub)
+        for m, name in ((actors.evidence1, "actor1"), (actors.evidence2, "actor2")):
+            if m is not None:
+                evidence.append(_ev(name, m.start, m.end, text, actors_mod.EXTRACTOR))
+        # --- type evidence --------------------------------------------
+        for cue in group.cues:
+            fld = "sub_event_type" if cue.sub_event_type == sub else "event_type"
+            evidence.append(_ev(fld, cue.start, cue.end, text, events_mod.EXTRACTOR))
+        # --- date ------------------------------------------------------
+        usable = [d for d in dates if d.date is not None and in_event(d.start)]
+        date = pick_event_date(usable, anchor=anchor)
+        if date is not None and date.date is not None:
+            event_date: str | None = date.date.isoformat()
+            time_precision: int | None = date.precision
+            evidence.append(_ev("event_date", date.start, date.end, text, "dates.rules"))
+        else:
+            event_date, time_precision = None, None
+        # --- casualties -----------------------------------------------
+        own = [c for c in casualties if in_event(c.start)]
+        fatalities, ev_f = combine(own, kind="killed")
+        injuries, ev_i = combine(own, kind="injured")
+        civ, ev_c = combine(own, kind="killed", civilian_only=True)
+        civilian_targeting = event_type in VIOLENT and actors.inter2 == 7
+        if civilian_targeting and not civ.known and fatalities.known:
+            civ = fatalities
+            ev_c = [e.__class__(**{**e.to_dict(), "field": "civilian_fatalities"}) for e in ev_f]
+        evidence.extend([*ev_f, *ev_i, *ev_c])
+        # --- sources ---------------------------------------------------
+        evidence.extend(source_evidence(claims))
+        report = Report(
+            event_type=event_type,
+            sub_event_type=sub,
+            event_date=event_date,
+            time_precision=time_precision,
+            actor1=actors.actor1,
+            inter1=actors.inter1,
+            actor1_country=actors.actor1_country,
+            actor2=actors.actor2,
+            inter2=actors.inter2,
+            actor2_country=actors.actor2_country,
+            civilian_targeting=civilian_targeting,
+            country=country,
+            admin1=place.admin1 if place else None,
+            location=place.location if place else None,
+            latitude=place.latitude if place else None,
+            longitude=place.longitude if place else None,
+            geo_precision=place.geo_precision if place else None,
+            fatalities=fatalities,
+            civilian_fatalities=civ if civilian_targeting else civ,
+            injuries=injuries,
+            sources=tuple(claims),
+            evidence=tuple(sorted(evidence, key=lambda e: (e.start, e.field))),
+        )
+        return report.with_(summary=_summary(report))
+
+
+def _refine_violence(sub: str, actors: actors_mod.Actors) -> str:
+    """Armed clash between armed sides; an attack when the target is civilians."""
+    if sub == "Armed clash" and actors.inter2 == 7:
+        return "Attack"
+    if sub == "Attack" and actors.inter2 is not None and actors.inter2 in actors_mod.ARMED:
+        return "Armed clash"
+    return sub
+
+
+def _summary(r: Report) -> str:
+    return build_summary(
+        sub_event_type=r.sub_event_type,
+        event_type=r.event_type,
+        event_date=r.event_date,
+        time_precision=r.time_precision,
+        actor1=r.actor1,
+        actor2=r.actor2,
+        inter2=r.inter2,
+        location=r.location,
+        admin1=r.admin1,
+        country=r.country,
+        geo_precision=r.geo_precision,
+        fatalities=r.fatalities,
+        injuries=r.injuries,
+        sources=r.sources,
+    )
+
+
+def _ev(field_name: str, start: int, end: int, text: str, extractor: str) -> Evidence:
+    return Evidence(field_name, start, end, text[start:end], extractor, "1")
+
+
+def _sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
+    for s in sentences:
+        if s.start <= offset < s.end:
+            return s
+    return None
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+_unused: tuple[type, ...] = (Figures,)
