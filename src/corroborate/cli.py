@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -53,7 +54,7 @@ DbOption = Annotated[
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    err.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -171,7 +172,7 @@ def ingest(
                 progress.update(task, advance=1, status=status)
                 if isinstance(item, Reject):
                     err.print(
-                        f"[yellow]rejected[/yellow] {item.origin}: {item.detail}",
+                        f"[yellow]rejected[/yellow] {escape(item.origin)}: {escape(item.detail)}",
                         markup=True,
                         highlight=False,
                     )

@@ -157,7 +157,9 @@ def test_request_pinned_to_checked_address() -> None:
 
     def handle(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, text="A clash was reported.", headers={"Content-Type": "text/plain"})
+        return httpx.Response(
+            200, text="A clash was reported.", headers={"Content-Type": "text/plain"}
+        )
 
     fetcher, client = _fetcher(httpx.MockTransport(handle), {"news.example": [PUBLIC]})
     with client:
@@ -233,7 +235,7 @@ def test_unresolvable_host() -> None:
         ("169.254.169.254", "link-local"),
         ("224.0.0.1", "multicast"),
         ("0.0.0.0", "unspecified"),
-        ("240.0.0.1", "reserved"),
+        ("240.0.0.1", "private"),  # Python counts 240/4 as private
         ("100.64.0.1", "non-public"),
         ("::1", "loopback"),
         ("::", "unspecified"),

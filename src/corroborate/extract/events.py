@@ -187,20 +187,20 @@ def detect_events(sentences: Sequence[Sentence], *, lexicon: EventLexicon) -> li
                 groups.append((sentence, [c]))
     events: list[EventGroup] = []
     for key, items in by_family.items():
-        cues = tuple(c for _, cs in items for c in cs)
-        subs = lexicon.refine({c.sub_event_type for c in cues})
+        group_cues = tuple(c for _, cs in items for c in cs)
+        subs = lexicon.refine({c.sub_event_type for c in group_cues})
         sub = max(
             subs,
             key=lambda s: (
-                max((c.weight for c in cues if c.sub_event_type == s), default=0),
-                -min((c.start for c in cues if c.sub_event_type == s), default=0),
+                max((c.weight for c in group_cues if c.sub_event_type == s), default=0),
+                -min((c.start for c in group_cues if c.sub_event_type == s), default=0),
             ),
         )
         events.append(
             EventGroup(
                 family=key.split(":")[0],
                 sub_event_type=sub,
-                cues=cues,
+                cues=group_cues,
                 sentences=tuple(s for s, _ in items),
             )
         )

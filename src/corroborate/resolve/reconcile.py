@@ -98,7 +98,9 @@ def reconcile(
     dated = [r for r in reports if r.event_date]
     if dated:
         prec = min(r.time_precision or 3 for r in dated)
-        event_date = min(r.event_date for r in dated if (r.time_precision or 3) == prec)
+        event_date: str | None = min(
+            r.event_date for r in dated if r.event_date and (r.time_precision or 3) == prec
+        )
         time_precision: int | None = prec
     else:
         event_date, time_precision = None, None
