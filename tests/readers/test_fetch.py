@@ -16,8 +16,8 @@ from corroborate.readers.fetch import _unsafe_kind
 from .conftest import ARABIC
 
 
-def _read(url: str, **kwargs: object) -> list[Article | Reject]:
-    return list(read_url(url, allow_private=True, **kwargs))  # type: ignore[arg-type]
+def _read(url: str, *, timeout: float = 5.0, max_bytes: int = 1_000_000) -> list[Article | Reject]:
+    return list(read_url(url, allow_private=True, timeout=timeout, max_bytes=max_bytes))
 
 
 # -- the local server ---------------------------------------------------------

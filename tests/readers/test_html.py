@@ -28,7 +28,10 @@ def test_article_page(data_dir: Path) -> None:
 
 
 def test_given_url_wins_and_outlet_falls_back_to_host() -> None:
-    page = b"<html><body><article><p>Soldiers clashed with rebels near the town.</p></article></body></html>"
+    page = (
+        b"<html><body><article><p>Soldiers clashed with rebels near the town.</p>"
+        b"</article></body></html>"
+    )
     (article,) = list(read_html(page, url="https://www.news.example.com/x", origin="mem"))
     assert isinstance(article, Article)
     assert article.url == "https://www.news.example.com/x"
@@ -66,3 +69,9 @@ def test_binary_html_rejected(tmp_path: Path) -> None:
     path.write_bytes(b"\x00\x01\x02" * 100)
     (reject,) = list(read_path(path))
     assert isinstance(reject, Reject) and reject.reason == "binary"
+
+
+def test_bare_fragment() -> None:
+    (article,) = list(read_html(b"<p>Protesters marched in the capital on Friday.</p>"))
+    assert isinstance(article, Article)
+    assert article.text == "Protesters marched in the capital on Friday."

@@ -147,17 +147,12 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_lazy() -> None:
-    class Endless(io.RawIOBase):
-        def readable(self) -> bool:
-            return True
+    class Endless(io.BytesIO):
+        def readline(self, size: int | None = -1, /) -> bytes:
+            return b'{"text": "again"}\n'
 
-        def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-            line = b'{"text": "again"}\n'
-            buffer[: len(line)] = line
-            return len(line)
-
-    items = read_jsonl(io.BufferedReader(Endless()))
-    assert [next(items).text for _ in range(3)] == ["again"] * 3  # type: ignore[union-attr]
+    items = read_jsonl(Endless())
+    assert [getattr(next(items), "text", None) for _ in range(3)] == ["again"] * 3
 
 
 _DOC = st.fixed_dictionaries(

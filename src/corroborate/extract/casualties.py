@@ -63,6 +63,10 @@ class CasualtyMention:
     ``low=2, high=None``, "up to 5" ``low=None, high=5``, "between 3 and 5"
     ``3, 5``, "no casualties" ``0, 0``; both are None when the text gives no
     number ("others were injured", "casualties unknown").
+
+    ``aggregate`` marks a figure in a sentence about a pattern over time
+    ("has repeatedly bombed ... claiming the lives of dozens"); ``definitive``
+    a toll that supersedes earlier figures ("the death toll rose to 7").
     """
 
     start: int
@@ -75,6 +79,7 @@ class CasualtyMention:
     civilian: bool | None = None
     side: str | None = None
     aggregate: bool = False
+    definitive: bool = False
 
     @property
     def known(self) -> bool:
@@ -92,6 +97,7 @@ class CasualtyMention:
             "civilian": self.civilian,
             "side": self.side,
             "aggregate": self.aggregate,
+            "definitive": self.definitive,
         }
 
 
@@ -329,6 +335,12 @@ def _compile(
         rf"(?P<z>{_alt(zero.get('nouns', {}))})(?![\w'’-])"
         rf"|(?<![\w'’-]){_alt(zero.get('subjects', []))}(?:\s+of\s+(?:them|those|the\s+[\w'’-]+))?"
         rf"\s+(?:(?:{aux})\s+)?(?:(?:{adv})\s+){{0,2}}(?P<zv>{_alt(zero.get('verbs', {}))})(?![\w'’-])",
+        flags,
+    )
+    definitive = data.get("definitive", {})
+    out["definitive"] = re.compile(
+        rf"(?<![\w'’-]){_alt(definitive.get('nouns', []))}(?![\w'’-])[^.;\n]{{0,90}}?"
+        rf"(?<![\w'’-]){_alt(definitive.get('connectors', []))}\s+(?:(?P<q>{q})\s+)?(?P<c>{c})",
         flags,
     )
     unknown = data.get("unknown", {})
@@ -690,6 +702,26 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
         top[cand.elem.count_start] = max(top.get(cand.elem.count_start, -1), cand.priority)
     chosen = [c for c in best.values() if c.priority >= top[c.elem.count_start]]
 
+    definitive: dict[int, re.Match[str]] = {}
+    for dm in rx["definitive"].finditer(text):
+        definitive[dm.start("c")] = dm
+    for cand in chosen:
+        if cand.kind == "killed" and cand.elem.count_start in definitive:
+            cand.priority = 9  # marks it definitive below
+    covered = {c.elem.count_start for c in chosen if c.kind == "killed"}
+    for pos, dm in definitive.items():
+        if pos in covered:
+            continue
+        value = lex.numbers.parse(dm.group("c"))
+        if value is None:
+            continue
+        q = lex.qualifiers.get(_norm(dm.group("q")), "exact") if dm.group("q") else "exact"
+        el = _Elem(
+            dm.start(), dm.end(), None if q == "up_to" else value,
+            None if q == "at_least" else value, q, None, None, False, pos,
+        )
+        chosen.append(_Candidate(dm.start(), dm.end(), "killed", el, 9))
+
     specials = _zero_and_unknown(text, lex)
     zero_spans = [(z.start, z.end) for z in specials if z.low == 0]
     mentions: list[CasualtyMention] = []
@@ -709,6 +741,7 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
                 qualifier=qualifier,  # type: ignore[arg-type]
                 civilian=el.civilian,
                 side=el.group,
+                definitive=cand.priority == 9,
             )
         )
     mentions.extend(specials)
@@ -749,7 +782,7 @@ def _mark_aggregate(
             out.append(
                 CasualtyMention(
                     m.start, m.end, m.text, m.kind, m.low, m.high, m.qualifier,
-                    m.civilian, m.side, True,
+                    m.civilian, m.side, True, m.definitive,
                 )
             )
         else:
@@ -790,6 +823,8 @@ def combine(
       the evidence ``civilian_fatalities``.
     - Mentions in sentences describing a pattern over time (``aggregate``)
       are skipped unless ``include_aggregate``.
+    - A ``definitive`` toll ("the death toll rose to 7", "fatalities coded
+      as 3") is the best figure, the last one when several.
     """
     field_name = _field(kind, civilian_only)
     pool = [
@@ -808,8 +843,9 @@ def combine(
         ]
     if not pool:
         return Figures(), []
+    finals = [m for m in pool if m.definitive]
     positive = [m for m in pool if (m.high if m.high is not None else m.low or 0) > 0]
-    if positive:
+    if positive and not finals:
         pool = positive
     base = [m for m in pool if m.qualifier != "additional"]
     extra = [m for m in pool if m.qualifier == "additional"]
@@ -827,6 +863,13 @@ def combine(
         low = None
         best = min(h for h in highs if h is not None)
     added = sum((m.high if m.high is not None else m.low or 0) for m in extra)
+    if finals:  # the last revised / coded toll supersedes the earlier figures
+        last = max(finals, key=lambda m: m.start)
+        final = last.low if last.low is not None else last.high
+        if final is not None:
+            best = final
+            low = min(low, best) if low is not None else best
+            added = 0
     high = max(top, best) + added
     used = sorted(pool, key=lambda m: (m.start, m.end))
     evidence = [

@@ -286,8 +286,8 @@ def _ids(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
     return value
 
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-_GAP = re.compile(r"[ \t\u00a0]{1,3}|[ \t\u00a0]?-[ \t\u00a0]?")
+_TOKEN = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_][^\W_]*)*['’]?", re.UNICODE)
+_GAP = re.compile(r"[ \t\u00a0]{1,3}|-|['’]")
 _CONNECTORS: Final[frozenset[str]] = frozenset(
     {
         "de", "du", "des", "la", "le", "les", "el", "al", "ech", "es", "ed", "en", "et",
@@ -356,10 +356,12 @@ class Gazetteer:
         self._demonyms: dict[str, str] = {}
         self._abbrev: set[str] = set()
         self._stop: set[str] = set(_ALWAYS_STOP)
-        self._features: dict[str, int] = {}  # normalised phrase -> place id
+        self._features: dict[str, tuple[int, ...]] = {}  # normalised phrase -> place ids
         self._feature_keys: dict[str, int] = {}  # "feat:border-mr-eh" -> place id
         self._feature_pattern: re.Pattern[str] | None = None
         self._cache: dict[int, Place] = {}
+        #: Rows of the hand-edited tables that matched nothing (for maintainers).
+        self.unresolved: list[str] = []
         for i, kind in enumerate(self._kind):
             if kind == 1:
                 cc = self._country_codes[self._cc[i]]
@@ -451,6 +453,7 @@ class Gazetteer:
     def _add_admin1_alias(self, country: str, alias: str, canonical: str) -> None:
         cc = self._resolve_cc(country)
         if cc is None:
+            self.unresolved.append(f"admin1_aliases: {country}\t{alias}\t{canonical}")
             return
         canon_key = normalise_name(canonical)
         alias_key = normalise_name(alias)
@@ -458,6 +461,7 @@ class Gazetteer:
         if pid is None:
             pid = self._admin1_by_name.get((cc, alias_key))
         if pid is None:
+            self.unresolved.append(f"admin1_aliases: {country}\t{alias}\t{canonical}")
             return
         self._display[pid] = canonical
         for key in (canon_key, alias_key):
@@ -515,7 +519,8 @@ class Gazetteer:
             if not n:
                 continue
             if kind == 4:
-                self._features[normalise_name(n)] = pid
+                fkey = normalise_name(n)
+                self._features[fkey] = (*self._features.get(fkey, ()), pid)
             else:
                 self._add_name(n, pid)
 
@@ -603,8 +608,7 @@ class Gazetteer:
         if not key:
             return []
         ids = list(self._raw_ids(key))
-        if key in self._features:
-            ids.append(self._features[key])
+        ids.extend(self._features.get(key, ()))
         cc = self._resolve_cc(country) if country else None
         if country and cc is None:
             return []
@@ -740,10 +744,13 @@ class Gazetteer:
     def _feature_by_key(self, key: str) -> int | None:
         return self._feature_keys.get(key)
 
-    def feature(self, phrase: str) -> Place | None:
-        """The feature (region, natural feature, border area) named by ``phrase``."""
-        pid = self._features.get(normalise_name(phrase))
-        return self.place(pid) if pid is not None else None
+    def features(self, phrase: str) -> list[Place]:
+        """The features (regions, natural features, border areas) named by ``phrase``.
+
+        A feature shared by several countries gives one entry without a country
+        and, where the data has them, one entry per country.
+        """
+        return self._places(self._features.get(normalise_name(phrase), ()))
 
     def is_stopword(self, word: str) -> bool:
         """True when a capitalised ``word`` alone is not to be read as a place."""
@@ -763,8 +770,8 @@ class Gazetteer:
         taken: list[tuple[int, int]] = []
         if self._feature_pattern is not None:
             for m in self._feature_pattern.finditer(text):
-                pid = self._features.get(normalise_name(m.group(0)))
-                if pid is None:
+                pids = self._features.get(normalise_name(m.group(0)))
+                if not pids:
                     continue
                 found.append(
                     PlaceMention(
@@ -772,7 +779,7 @@ class Gazetteer:
                         end=m.end(),
                         text=m.group(0),
                         key=normalise_name(m.group(0)),
-                        places=(self.place(pid),),
+                        places=tuple(self._places(pids)),
                         feature=True,
                     )
                 )
@@ -788,7 +795,7 @@ class Gazetteer:
                 continue
             hit: PlaceMention | None = None
             last = i
-            for j in range(min(n - 1, i + 3), i - 1, -1):
+            for j in range(min(n - 1, i + 5), i - 1, -1):
                 if not _joined(text, tokens, i, j):
                     continue
                 s_last, e_last = tokens[j]
@@ -885,8 +892,8 @@ class Gazetteer:
             elif kind == 0 and self._pop[pid] >= min_population:
                 emit("GPE", self._name[pid], pid)
         if include_features:
-            for phrase, pid in self._features.items():
-                emit("LOC", phrase, pid)
+            for phrase, pids in self._features.items():
+                emit("LOC", phrase, pids[0])
         return patterns
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "describe_size",
     "load_bytes",
     "normalise_newlines",
+    "one_line",
     "origin_of",
     "read_capped",
     "single",
@@ -111,6 +112,12 @@ def load_bytes(source: Source, *, origin: str, max_bytes: int) -> bytes | Reject
             detail=f"input is over the {describe_size(max_bytes)} limit",
         )
     return data
+
+
+def one_line(message: str, *, limit: int = 300) -> str:
+    """A message as one line of at most ``limit`` characters (for Reject details)."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def normalise_newlines(text: str) -> str:

@@ -22,6 +22,7 @@ from corroborate.readers._common import (
     check_text,
     load_bytes,
     normalise_newlines,
+    one_line,
     origin_of,
 )
 from corroborate.readers._dates import date_from_struct, lenient_date
@@ -63,7 +64,9 @@ def read_feed(
         # A stream, never a str: feedparser would treat a str as a URL to fetch.
         parsed: Any = feedparser.parse(io.BytesIO(data), response_headers=headers)
     except Exception as exc:  # feedparser's parsers fail in many ways on broken input
-        yield Reject(origin=where, reason="bad-feed", detail=f"the feed could not be parsed: {exc}")
+        yield Reject(
+            origin=where, reason="bad-feed", detail=one_line(f"the feed could not be parsed: {exc}")
+        )
         return
     entries = list(parsed.get("entries") or [])
     if not entries:
@@ -72,7 +75,7 @@ def read_feed(
             yield Reject(
                 origin=where,
                 reason="bad-feed",
-                detail="not an RSS or Atom feed" + (f" ({problem})" if problem else ""),
+                detail=one_line("not an RSS or Atom feed" + (f" ({problem})" if problem else "")),
             )
         else:
             yield Reject(origin=where, reason="empty", detail="the feed has no items")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -16,6 +17,7 @@ from corroborate.readers._common import (
     check_text,
     load_bytes,
     normalise_newlines,
+    one_line,
     origin_of,
 )
 from corroborate.readers._dates import lenient_date
@@ -69,24 +71,20 @@ def read_html(
         yield Reject(origin=where, reason=exc.reason, detail=exc.message)
         return
     try:
-        doc = trafilatura.bare_extraction(
-            markup,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            prune_xpath=_PRUNE,
-            date_extraction_params=_DATE_PARAMS,
-        )
+        doc = _extract(markup, url=url)
+        if _text_of(doc) is None and "<body" not in markup[:100_000].lower():
+            # A bare fragment (no <html>/<body>): trafilatura needs a document.
+            doc = _extract(f"<html><body>{markup}</body></html>", url=url)
     except Exception as exc:  # trafilatura and lxml fail in many ways on broken markup
         yield Reject(
             origin=where,
             reason="bad-html",
-            detail=f"the HTML could not be parsed: {type(exc).__name__}: {exc}",
+            detail=one_line(f"the HTML could not be parsed: {type(exc).__name__}: {exc}"),
         )
         return
-    text = getattr(doc, "text", None) if doc is not None else None
+    text = _text_of(doc)
     try:
-        if not isinstance(text, str):
+        if text is None:
             raise ReadError("no text", reason="empty")
         text = normalise_newlines(text)
         check_text(text)
@@ -106,6 +104,22 @@ def read_html(
         title=_str_or_none(getattr(doc, "title", None)),
         origin=where,
     )
+
+
+def _extract(markup: str, *, url: str | None) -> Any:
+    return trafilatura.bare_extraction(
+        markup,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        prune_xpath=_PRUNE,
+        date_extraction_params=_DATE_PARAMS,
+    )
+
+
+def _text_of(doc: Any) -> str | None:
+    text = getattr(doc, "text", None) if doc is not None else None
+    return text if isinstance(text, str) and text.strip() else None
 
 
 def _str_or_none(value: object) -> str | None:

@@ -12,7 +12,7 @@ from typing import IO
 
 from corroborate.errors import ConfigError, ReadError
 from corroborate.model import Article, Reject
-from corroborate.readers._common import DEFAULT_MAX_BYTES, Item, PathLike, load_bytes
+from corroborate.readers._common import DEFAULT_MAX_BYTES, Item, PathLike, load_bytes, one_line
 from corroborate.readers._dates import parse_date
 from corroborate.readers._sniff import Kind, kind_from_content_type, sniff
 from corroborate.readers.feed import read_feed
@@ -133,7 +133,7 @@ def read_url(
             max_bytes=max_bytes,
         )
     except ReadError as exc:
-        yield Reject(origin=url, reason=exc.reason, detail=exc.message)
+        yield Reject(origin=url, reason=exc.reason, detail=one_line(exc.message))
         return
     media = fetched.media_type
     kind = kind_from_content_type(media)
@@ -164,7 +164,7 @@ def read_url(
 
 
 def read_sources(
-    sources: Iterable[str],
+    sources: Iterable[PathLike],
     *,
     fetcher: Fetcher | None = None,
     allow_private: bool = False,
@@ -208,7 +208,7 @@ def read_sources(
 
 
 def _read_all(
-    sources: Iterable[str],
+    sources: Iterable[PathLike],
     *,
     fetcher: Fetcher | None,
     allow_private: bool,
@@ -219,7 +219,8 @@ def _read_all(
 ) -> Iterator[Item]:
     own: Fetcher | None = None
     try:
-        for source in sources:
+        for given in sources:
+            source = os.fspath(given)
             items: Iterator[Item]
             if source == STDIN:
                 stream = stdin if stdin is not None else sys.stdin

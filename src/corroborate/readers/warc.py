@@ -19,7 +19,7 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 
 from corroborate.model import Reject
-from corroborate.readers._common import DEFAULT_MAX_BYTES, Item, PathLike, describe_size
+from corroborate.readers._common import DEFAULT_MAX_BYTES, Item, PathLike, describe_size, one_line
 from corroborate.readers._sniff import content_type_charset, kind_from_content_type, sniff
 from corroborate.readers.html import read_html
 from corroborate.readers.text import read_text
@@ -100,7 +100,7 @@ def _read_stream(stream: IO[bytes], *, where: str, max_bytes: int) -> Iterator[I
             yield Reject(
                 origin=where,
                 reason="bad-warc",
-                detail=f"not a readable WARC archive after {number} records: {exc}",
+                detail=one_line(f"not a readable WARC archive after {number} records: {exc}"),
             )
             return
         number += 1
@@ -110,7 +110,7 @@ def _read_stream(stream: IO[bytes], *, where: str, max_bytes: int) -> Iterator[I
             yield Reject(
                 origin=where,
                 reason="bad-warc",
-                detail=f"record {number}: its content could not be read: {exc}",
+                detail=one_line(f"record {number}: its content could not be read: {exc}"),
             )
 
 
