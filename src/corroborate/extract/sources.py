@@ -41,6 +41,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from corroborate.errors import ExtractionError
@@ -79,8 +80,14 @@ def normalise_source_name(name: str) -> str:
     words = _WS.sub(" ", plain).strip().split(" ")
     if words and words[0] in ("the", "le", "la", "les", "l"):
         words = words[1:]
-    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
-        words[-1] = words[-1][:-1]  # witnesses / witness, sources / source
+    if words and len(words[-1]) > 3:  # witnesses / witness, sources / source
+        last = words[-1]
+        if last.endswith(("sses", "xes", "ches", "shes")):
+            words[-1] = last[:-2]
+        elif last.endswith("ies"):
+            words[-1] = last[:-3] + "y"
+        elif last.endswith("s") and not last.endswith("ss"):
+            words[-1] = last[:-1]
     return " ".join(words)
 
 
@@ -94,7 +101,11 @@ def _lookup_key(name: str) -> str:
 def _alt(words: Iterable[str]) -> str:
     """A regex alternation of literal phrases, longest first, flexible white space."""
     unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return "|".join(_literal(w) for w in unique)
+    return "|".join(_literal(w) for w in unique) or "(?!)"
+
+
+def _cue_key(word: str) -> str:
+    return word.casefold().replace("’", "'")
 
 
 def _literal(phrase: str) -> str:
@@ -165,7 +176,7 @@ class _Rules:
                 left_names=bool(cue.get("left_names", False)),
             )
             for phrase in cue["cue"]:
-                self.cues.setdefault(_lookup_key(phrase), spec)
+                self.cues.setdefault(" ".join(_cue_key(w) for w in phrase.split()), spec)
         self._compile(data, known)
 
     def _compile(self, data: Mapping[str, Any], known: Sequence[KnownSource]) -> None:
@@ -181,13 +192,18 @@ class _Rules:
             rf"(?:{_SP}(?:{connect}{_SP})?(?!(?:{stop})(?![\w'’-]))(?:{capw}|\d+(?![\w-]))){{0,5}}"
         )
         name_capseq = rf"(?!(?:{dem})(?![\w'’-])){capseq}"
-        quoted = rf"[“\"«„‘](?=[{_UPPER}0-9])[^“”\"«»‘’\n]{{1,60}}?[”\"»“’]"
+        quoted = rf"[“\"«„‘][^\S\n]?(?=[{_UPPER}0-9])[^“”\"«»‘’\n]{{1,60}}?[”\"»“’]"
         known_alts = []
         for src in known:
             for alias in (src.name, *src.aliases):
                 known_alts.append(_known_literal(alias))
         known_re = "|".join(sorted(set(known_alts), key=lambda a: (-len(a), a)))
-        det = rf"(?:(?i:{_alt(data.get('determiners', []))}){_SP})"
+        det = (
+            rf"(?:(?i:{_alt(data.get('determiners', []))}){_SP}"
+            rf"|(?i:{_alt(data.get('elided_determiners', []))}))"
+        )
+        end = r"(?![\w-])"
+        post = rf"(?:{_SP}(?i:{_alt(data.get('post_modifiers', []))}){end})"
         mod = (
             rf"(?:(?!(?:{stop})(?![\w'’-]))(?:(?i:{_alt(data.get('modifiers', []))})|{capw}){_SP})"
         )
@@ -203,17 +219,19 @@ class _Rules:
             rf"(?:{_SP}(?i:{_alt(data.get('complements', []))}){_SP}"
             rf"(?:(?i:{comp_words})(?![\w-])|(?:(?i:the){_SP})?{capseq}))"
         )
-        end = r"(?![\w-])"
         a1 = (
-            rf"(?P<a1_mods>{mod}*)(?P<a1_head>(?i:{media_heads})){_SP}"
+            rf"(?P<a1_mods>{mod}*)(?P<a1_head>(?i:{media_heads})){post}*{_SP}"
             rf"(?P<a1_name>{quoted}|(?:{known_re}){end}|{name_capseq})"
         )
         a2 = (
             rf"(?P<a2_mods>{mod}*?)(?P<a2_name>{quoted}|(?:{known_re}){end}|{name_capseq})"
-            rf"{_SP}(?P<a2_head>(?i:{media_heads})){end}"
+            rf"{_SP}(?P<a2_head>(?i:{media_heads})){end}{post}*"
         )
         a3 = rf"(?P<a3_name>(?:{known_re})){end}"
-        a4 = rf"(?P<a4_mods>{mod}*)(?P<a4_head>(?i:{heads})){end}(?P<a4_comp>{comp})?"
+        a4 = (
+            rf"(?P<a4_mods>{mod}*)(?P<a4_head>(?i:{heads})){end}"
+            rf"(?P<a4_post>{post}*)(?P<a4_comp>{comp})?"
+        )
         a5 = rf"(?P<a5_name>{quoted})"
         a6 = rf"(?P<a6_name>{capseq}){end}"
         strict = rf"(?<![\w'’-])(?P<det>{det})?(?:{a3}|{a1}|{a2}|{a4})"
@@ -258,7 +276,7 @@ class _Rules:
 
     def find_cues(self, text: str) -> list[tuple[int, int, bool, _Cue]]:
         """(start, end, after punctuation, cue) of every cue; start includes auxiliaries."""
-        words = [(m.group().casefold(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        words = [(_cue_key(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         out: list[tuple[int, int, bool, _Cue]] = []
         i = 0
         while i < len(words):
@@ -269,13 +287,13 @@ class _Rules:
             size, spec = hit
             start, end = words[i][1], words[i + size - 1][2]
             j = i
-            while j > 0 and i - j < 2 and words[j - 1][0] in self.auxiliaries:
+            while j > 0 and i - j < 3 and words[j - 1][0] in self.auxiliaries:
                 if not text[words[j - 1][2] : words[j][1]].isspace():
                     break
                 j -= 1
             start = words[j][1]
             before = text[max(0, start - 4) : start].rstrip()
-            out.append((start, end, bool(before) and before[-1] in ',”"’', spec))
+            out.append((start, end, bool(before) and before[-1] in ',”"’»', spec))
             i += size
         return out
 
@@ -326,14 +344,23 @@ class SourceLexicon:
         for src in self.known:
             for alias in (src.name, *src.aliases):
                 self._by_key.setdefault(_lookup_key(alias), src)
-        self._rules: dict[str, _Rules] = {}
+        self._data: dict[str, Mapping[str, Any]] = {}
         for data in rules:
-            compiled = _Rules(data, self.known)
-            self._rules[compiled.language] = compiled
+            try:
+                self._data[str(data["language"])] = data
+            except (KeyError, TypeError) as exc:
+                raise ExtractionError(
+                    "source patterns lack 'language'", reason="bad-lexicon"
+                ) from exc
+        self._rules: dict[str, _Rules] = {}  # compiled on first use: ~0.3 s a language
 
     @classmethod
-    def load(cls, languages: Iterable[str] = ("en",)) -> SourceLexicon:
-        """The known sources and the patterns shipped in ``data/sources/``."""
+    def load(cls, languages: Iterable[str] | None = None) -> SourceLexicon:
+        """The known sources and the patterns shipped in ``data/sources/``.
+
+        ``languages`` defaults to every language shipped (en, fr); the patterns
+        of a language are compiled the first time a text in it is read.
+        """
         known = load_json("sources/known.json")
         try:
             entries = known["sources"]
@@ -341,23 +368,38 @@ class SourceLexicon:
             raise ExtractionError(
                 "sources/known.json lacks 'sources'", reason="bad-lexicon"
             ) from exc
-        return cls(entries, [load_json(f"sources/{lang}.json") for lang in languages])
+        wanted = list(languages) if languages is not None else _shipped_languages()
+        return cls(entries, [load_json(f"sources/{lang}.json") for lang in wanted])
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self._rules))
+        return tuple(sorted(self._data))
 
     def version(self, language: str = "en") -> str | None:
-        rules = self._rules.get(language)
-        return rules.version if rules else None
+        data = self._data.get(language)
+        return str(data.get("version", "1")) if data is not None else None
 
     def lookup(self, name: str) -> KnownSource | None:
         """The known source ``name`` refers to (any alias, any case, quotes ignored)."""
         return self._by_key.get(_lookup_key(name.strip(_QUOTES + " ")))
 
     def rules(self, language: str) -> _Rules | None:
+        """The compiled patterns for ``language`` (English when it has none)."""
         lang = language.replace("_", "-").split("-")[0].casefold()
-        return self._rules.get(lang) or self._rules.get("en")
+        if lang not in self._data:
+            lang = "en"
+        if lang not in self._data:
+            return None
+        rules = self._rules.get(lang)
+        if rules is None:
+            rules = self._rules[lang] = _Rules(self._data[lang], self.known)
+        return rules
+
+
+def _shipped_languages() -> list[str]:
+    folder = resources.files("corroborate.extract") / "data" / "sources"
+    names = [p.name for p in folder.iterdir() if p.name.endswith(".json")]
+    return sorted(n.removesuffix(".json") for n in names if n != "known.json")
 
 
 # ---------------------------------------------------------------- matching
@@ -477,12 +519,14 @@ def _build(
     if not head4:
         return None
     mods = _WS.sub(" ", (g.get("a4_mods") or "").strip())
+    post = _WS.sub(" ", (g.get("a4_post") or "").strip())
     comp = _WS.sub(" ", (g.get("a4_comp") or "").strip())
     head_key = _lookup_key(head4)
     kind = rules.head_kind.get(head_key, "unknown")
     mod_words = mods.split(" ") if mods else []
+    post_words = post.split(" ") if post else []
     if head_key in rules.source_heads:
-        for word in reversed(mod_words):
+        for word in [*post_words, *reversed(mod_words)]:
             if word.casefold() in rules.qualifiers:
                 kind = rules.qualifiers[word.casefold()]
                 break
@@ -494,8 +538,8 @@ def _build(
     ):
         words = words[:-1]  # "Mauritanian media sources" → "Mauritanian media"
         kind = "media"
-    name = " ".join(w for w in (*words, comp) if w)
-    generic = not mod_words and not comp
+    name = " ".join(w for w in (*words, *post_words, comp) if w)
+    generic = not mod_words and not post_words and not comp
     return _Found(SourceClaim(name, kind, relation, start, end), generic=generic)
 
 

@@ -1,0 +1,998 @@
+"""Where did the event happen? Pick the event's place from a text with a gazetteer.
+
+:func:`extract_place` reads the place names, demonyms, features, border and
+direction phrases of a text (see :meth:`Gazetteer.find_mentions`), chooses the
+one that places the event (preferring the event's own sentences, passed as
+``focus`` spans) and resolves it to a gazetteer entry using what else the text
+says: the regions named next to the place ("Town (Admin2, Admin1)", "Town,
+X region"), the countries the text names (by name or demonym), then population.
+
+The result follows ACLED's conventions: ``geo_precision`` 1 for the named
+town itself, 2 for "near" a town or a small part of a region, 3 for a larger
+region, a border area, a natural feature or a country; country names are
+ISO 3166-1 short names. Nothing found gives ``None``: unknown stays unknown.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from corroborate.extract.gazetteer import Gazetteer, Place, PlaceMention, normalise_name
+from corroborate.model import Evidence
+
+__all__ = [
+    "EXTRACTOR",
+    "VERSION",
+    "PlaceHints",
+    "PlaceResult",
+    "extract_place",
+]
+
+#: The extractor name carried by the evidence this module produces.
+EXTRACTOR: Final[str] = "places.gazetteer"
+#: Its version.
+VERSION: Final[str] = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceHints:
+    """What the caller already knows that helps to place the event.
+
+    ``countries``: ISO alpha-2 codes or names likely to be involved (the
+    outlet's country, the actors' countries): a weak preference.
+    ``exclude``: character spans of the text that are not places (person or
+    organisation names found by another extractor).
+    """
+
+    countries: tuple[str, ...] = ()
+    exclude: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceResult:
+    """The event's place, ACLED style, with the evidence for each value."""
+
+    country: str | None
+    country_code: str | None
+    admin1: str | None
+    admin2: str | None
+    location: str | None
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int | None
+    place: Place | None = None
+    evidence: tuple[Evidence, ...] = field(default=())
+
+    def to_fields(self) -> dict[str, Any]:
+        """The place fields of the ``extract`` output contract."""
+        return {
+            "country": self.country,
+            "admin1": self.admin1,
+            "location": self.location,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "geo_precision": self.geo_precision,
+        }
+
+
+# --------------------------------------------------------------------------- #
+# Patterns
+# --------------------------------------------------------------------------- #
+
+_GEO_NOUN = (
+    r"village|villages|town|city|locality|localities|commune|area|region|province|district|"
+    r"department|cercle|municipality|county|state|neighbou?rhood|hamlet|camp|market|"
+    r"outskirts|vicinity|environs|surroundings|countryside|suburbs?|outpost|base|axis|road"
+)
+_LOCATIVE = re.compile(
+    rf"(?:\b(?:in|at|near|nearby|around|outside|inside|on|into|onto|towards?|between|across|"
+    rf"along|off|within|close\s+to|(?:west|east|north|south)\s+of|(?:{_GEO_NOUN})\s+of)"
+    r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2})$",
+    re.IGNORECASE,
+)
+_NEAR_BEFORE = re.compile(
+    r"(?:\b(?:near|nearby|around|outside|close\s+to|outskirts\s+of|vicinity\s+of|environs\s+of|"
+    r"surroundings\s+of|(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+    r"north-east|north-west|south-east|south-west)(?:ern)?\s+(?:of|from)|"
+    r"kilometr?e?s?\s+(?:from|of)|km\s+(?:from|of)|miles\s+(?:from|of)|"
+    r"(?:area|region|district|countryside|surroundings|axis|road|route)\s+of|between)"
+    r"\s+(?:the\s+)?(?:town\s+of\s+|village\s+of\s+|city\s+of\s+|locality\s+of\s+)?)$",
+    re.IGNORECASE,
+)
+_NEAR_AFTER = re.compile(
+    r"^(?:'s|’s)?\s+(?:area|areas|district|commune|department|cercle|region|county|"
+    r"municipality|prefecture|sub-?prefecture|regency|axis|road|outskirts|environs|"
+    r"surroundings|vicinity|countryside|tehsil|upazila|woreda|zone|sector|circle|"
+    r"rural\s+commune|localities|and\s+surroundings)\b",
+    re.IGNORECASE,
+)
+_REGION_AFTER = re.compile(
+    r"^\s+(?:region|province|state|governorate|oblast|division|wilaya)\b", re.IGNORECASE
+)
+_ADMIN2_AFTER = re.compile(
+    r"^\s+(?:district|cercle|department|county|municipality|prefecture|regency|commune|"
+    r"circle|woreda|tehsil|upazila|raion)\b",
+    re.IGNORECASE,
+)
+_CUE_GAP = re.compile(
+    r"^(?:\s*(?:region|province|state|governorate|district|cercle|department|county|"
+    r"municipality|commune|prefecture|regency|city|town|village|woreda|zone))?"
+    r"\s*,\s*(?:in\s+|of\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PAREN = re.compile(r"\(([^()]{2,120})\)")
+_REGION_WORD = re.compile(
+    r"\s+(?:region|province|state|district|cercle|department|county|municipality|commune|"
+    r"prefecture|regency|governorate|city|town|village|area)$",
+    re.IGNORECASE,
+)
+_BORDER = re.compile(r"\b(?:borders?|frontiers?|borderlands?)\b", re.IGNORECASE)
+_BORDER_AFTER = re.compile(
+    r"^\s*(?:area|region|zone|areas|regions|zones)?\s*(?:with|of|between|shared\s+with)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_BORDER_BEFORE = re.compile(
+    r"^\s*(?:(?:'s|’s)\s+)?(?:(?:northern|southern|eastern|western|north-?eastern|"
+    r"north-?western|south-?eastern|south-?western|common|shared|porous|desert|long)\s+)*$",
+    re.IGNORECASE,
+)
+_AND = re.compile(r"^\s*(?:and|-|–|/)\s*(?:the\s+)?$", re.IGNORECASE)
+_DIR = r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west|centre|center)"
+_DIR_BEFORE = re.compile(
+    rf"\b(?:{_DIR}(?:ern)?|central)\s+(?:parts?\s+of\s+)?(?:the\s+)?$", re.IGNORECASE
+)
+_DIR_OF_BEFORE = re.compile(rf"\bthe\s+{_DIR}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_DIR_AFTER = re.compile(rf"^(?:'s|’s)\s+{_DIR}(?:ern)?\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])|\n")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"^[ \t]+([^\W\d_][\w'’-]*)")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FUNCTION: Final[frozenset[str]] = _words(
+    """the a an in on at near from to of and or for by with during after before since between
+    around outside inside across as when while this that these those some several many two
+    three four five six seven eight nine ten dozens hundreds both its their his her our it
+    they he she we but if then also meanwhile later earlier today yesterday tonight last next
+    each every all most other another following northern southern eastern western central via
+    into onto upon within against toward towards among amid over under about per"""
+)
+_GEO_WORDS: Final[frozenset[str]] = _words(
+    """region province district city town village state county commune cercle department
+    municipality prefecture governorate area camp border river valley mountains mountain
+    forest lake airport market road highway bridge station hospital prison base neighbourhood
+    neighborhood quarter sector zone axis island islands hills desert plateau"""
+)
+_TITLE: Final[frozenset[str]] = _words(
+    """mr mrs ms dr president minister general colonel captain major lieutenant sergeant
+    commander chief king queen prince emir sheikh imam mayor governor senator judge officer
+    sultan pope bishop spokesman spokesperson leader deputy ambassador secretary director
+    professor prof lt col gen cpl sgt capt maj brig"""
+)
+_PERSON_LINK: Final[frozenset[str]] = frozenset({"ould", "ag", "bin", "ibn", "wuld"})
+_BIG_PLACE: Final[int] = 50_000
+
+_Rank = Callable[[int], int]
+_Cue = tuple[list[Place], int, int]  # places named, start, end
+
+
+# --------------------------------------------------------------------------- #
+# Working objects
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(slots=True)
+class _Cand:
+    """A way to place the event: a mention, a parenthesis, a border or direction phrase."""
+
+    start: int
+    end: int
+    focus_rank: int
+    sentence: int
+    kind: str  # "mention" | "group" | "border" | "direction"
+    locative: bool = False
+    place: Place | None = None
+    score: float = 0.0
+    precision: int | None = None
+    admin1_span: tuple[int, int] | None = None
+    country_span: tuple[int, int] | None = None
+    confirmed: bool = False  # regions named with it agree, or it comes from named countries
+
+    @property
+    def specific(self) -> bool:
+        return self.place is not None and self.place.kind in ("city", "supplement", "admin2")
+
+
+@dataclass(slots=True)
+class _Context:
+    """Which countries the text is about, and how strongly."""
+
+    weights: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    explicit: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    border_only: set[str] = field(default_factory=set)
+
+    @property
+    def top(self) -> float:
+        return max(self.weights.values(), default=0.0)
+
+    def best(self, *, exclude: str | None = None) -> str | None:
+        ranked = sorted(self.weights.items(), key=lambda kv: -kv[1])
+        return next((c for c, w in ranked if c != exclude and w > 0), None)
+
+    def strong(self) -> set[str]:
+        """Countries the text names (by name, demonym, feature) about as often as the most."""
+        top = max(self.explicit.values(), default=0.0)
+        return {c for c, w in self.explicit.items() if top > 0 and w >= 0.5 * top}
+
+
+# --------------------------------------------------------------------------- #
+# The extractor
+# --------------------------------------------------------------------------- #
+
+
+def extract_place(
+    text: str,
+    *,
+    gazetteer: Gazetteer,
+    focus: Sequence[tuple[int, int]] | None = None,
+    hints: PlaceHints | None = None,
+) -> PlaceResult | None:
+    """The place of the event a text reports, or None when the text does not say.
+
+    ``text`` is the whole document (or the part the caller has); ``focus`` are
+    the character spans of the sentences that report the event, most important
+    first (default: the whole text, where the first sentence naming a place
+    wins). Places outside the focus only tell which countries the text is
+    about. Evidence offsets are offsets into ``text``.
+    """
+    hints = hints or PlaceHints()
+    spans = [(max(0, s), min(len(text), e)) for s, e in (focus or [(0, len(text))])]
+    spans = [(s, e) for s, e in spans if e > s] or [(0, len(text))]
+    sentences = _sentences(text)
+
+    def rank(pos: int) -> int:
+        for i, (s, e) in enumerate(spans):
+            if s <= pos < e:
+                return i
+        return 1000
+
+    def sentence(pos: int) -> int:
+        for i, (s, e) in enumerate(sentences):
+            if s <= pos < e:
+                return i
+        return len(sentences)
+
+    # a mention inside a name another extractor found (a person) is no place; one that
+    # only overlaps it ("occupied Sahrawi lands" around a mis-tagged "Sahrawi") still is
+    mentions = [
+        m
+        for m in gazetteer.find_mentions(text)
+        if not any(s <= m.start and m.end <= e for s, e in hints.exclude)
+    ]
+    embedded = {i for i, m in enumerate(mentions) if _is_embedded(text, m, gazetteer)}
+    ctx = _context(mentions, embedded, hints, gazetteer, rank)
+
+    cands: list[_Cand] = []
+    consumed: set[int] = set()
+    # "Town (Admin2, Admin1)" and "Village (Admin3, Admin2)": parentheses naming regions
+    for par in _PAREN.finditer(text):
+        if rank(par.start()) >= 1000:
+            continue
+        cues = _paren_cues(par, gazetteer)
+        if not cues:
+            continue
+        inside = [i for i, m in enumerate(mentions) if par.start() < m.start < par.end()]
+        owner = next(
+            (
+                i
+                for i, m in enumerate(mentions)
+                if m.end <= par.start() and _PAREN_GAP.fullmatch(text[m.end : par.start()])
+            ),
+            None,
+        )
+        consumed.update(inside)
+        if owner is not None and owner not in embedded:
+            consumed.add(owner)
+            m = mentions[owner]
+            c = _Cand(m.start, m.end, rank(m.start), sentence(m.start), "mention")
+            c.locative = _LOCATIVE.search(text[max(0, m.start - 60) : m.start]) is not None
+            _resolve_mention(c, m, text, gazetteer, ctx, cues)
+            cands.append(c)
+        else:
+            found = _named_before(
+                par, cues, text, gazetteer, rank(par.start()), sentence(par.start())
+            )
+            if found is None:
+                found = _group(par, cues, ctx, rank(par.start()), sentence(par.start()))
+            if found is not None:
+                cands.append(found)
+
+    for idx, m in enumerate(mentions):
+        if idx in consumed or idx in embedded or rank(m.start) >= 1000 or m.demonym:
+            continue
+        chain: list[_Cue] = []
+        j, last = idx + 1, m.end
+        while j < len(mentions) and _CUE_GAP.match(text[last : mentions[j].start]):
+            nxt = mentions[j]
+            regional = [p for p in nxt.places if p.kind in ("admin1", "admin2", "country")]
+            if nxt.demonym or not regional:
+                break
+            chain.append((regional, nxt.start, nxt.end))
+            consumed.add(j)
+            last = nxt.end
+            j += 1
+        c = _Cand(m.start, m.end, rank(m.start), sentence(m.start), "mention")
+        c.locative = _LOCATIVE.search(text[max(0, m.start - 60) : m.start]) is not None
+        region_of = _region_of_unknown(text, m, gazetteer)
+        _resolve_mention(c, m, text, gazetteer, ctx, chain, region_of_unknown=region_of)
+        if region_of:
+            c.locative = True
+        cands.append(c)
+
+    for s, e in spans:
+        for c in _borders(text, s, e, mentions, gazetteer, ctx):
+            c.focus_rank, c.sentence = rank(c.start), sentence(c.start)
+            cands.append(c)
+        for c in _directions(text, s, e, mentions, gazetteer):
+            c.focus_rank, c.sentence = rank(c.start), sentence(c.start)
+            cands.append(c)
+
+    chosen = _choose(cands, ctx)
+    if chosen is None:
+        chosen = _country_only(mentions, embedded, ctx, gazetteer, rank)
+        if chosen is None:
+            return None
+    return _result(chosen, text, mentions, gazetteer, rank)
+
+
+# --------------------------------------------------------------------------- #
+# Context
+# --------------------------------------------------------------------------- #
+
+
+def _context(
+    mentions: list[PlaceMention],
+    embedded: set[int],
+    hints: PlaceHints,
+    gaz: Gazetteer,
+    rank: _Rank,
+) -> _Context:
+    ctx = _Context()
+    w = ctx.weights
+    for idx, m in enumerate(mentions):
+        in_focus = rank(m.start) < 1000
+        damp = 0.3 if idx in embedded else 1.0
+        if m.demonym or "country" in m.kinds:
+            c = _mention_country(m)
+            if c:
+                weight = ((2.0 if m.demonym else 3.0) if in_focus else 1.0) * damp
+                w[c] += weight
+                ctx.explicit[c] += weight
+        elif m.feature:
+            codes = {p.country_code for p in m.places if p.country_code}
+            if len(codes) == 1:
+                c = codes.pop()
+                w[c] += 2.0 if in_focus else 0.5
+                ctx.explicit[c] += 2.0 if in_focus else 0.5
+        elif idx not in embedded:
+            codes = {
+                p.country_code
+                for p in m.places
+                if p.country_code and (p.kind != "city" or p.population >= 1000)
+            }
+            if len(codes) == 1:
+                w[codes.pop()] += 1.0 if in_focus else 0.3
+    for h in hints.countries:
+        hp = gaz.country(h)
+        if hp is not None and hp.country_code:
+            w[hp.country_code] += 2.0
+            ctx.explicit[hp.country_code] += 2.0
+    return ctx
+
+
+def _mention_country(m: PlaceMention) -> str | None:
+    if m.demonym:
+        return m.places[0].country_code if m.places else None
+    for p in m.places:
+        if p.kind == "country" or (p.kind == "feature" and p.key == "feat:western-sahara"):
+            return p.country_code
+    return None
+
+
+def _is_embedded(text: str, m: PlaceMention, gaz: Gazetteer) -> bool:
+    """True when the mention is part of a longer proper name ("Zahret Chinguetti")."""
+    if m.demonym or m.feature:
+        return False
+    big = any(p.kind in ("country", "admin1") or p.population >= _BIG_PLACE for p in m.places)
+    prev = _WORD_BEFORE.search(text[max(0, m.start - 40) : m.start])
+    if prev is not None:
+        word = prev.group(1)
+        low = normalise_name(word)
+        pos = m.start - len(prev.group(0))
+        if low in _TITLE or low in _PERSON_LINK:
+            return True
+        head = text[max(0, pos - 2) : pos].strip()
+        starts_sentence = pos == 0 or head == "" or head[-1:] in ".!?:;\n"
+        if (
+            word[0].isupper()
+            and low not in _FUNCTION
+            and low not in _GEO_WORDS
+            and not starts_sentence
+            and gaz.demonym_country(word) is None
+            and not big
+        ):
+            return True
+    nxt = _WORD_AFTER.match(text[m.end : m.end + 40])
+    if nxt is not None:
+        word = nxt.group(1)
+        low = normalise_name(word)
+        if low in _PERSON_LINK:
+            return True
+        if (
+            word[0].isupper()
+            and low not in _FUNCTION
+            and low not in _GEO_WORDS
+            and gaz.demonym_country(word) is None
+            and not big
+            and not gaz.lookup(word, kinds=("country", "admin1", "admin2"))
+        ):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- #
+# Resolving one mention
+# --------------------------------------------------------------------------- #
+
+_PAREN_GAP = re.compile(r"[ \t]*")
+
+
+def _paren_cues(par: re.Match[str], gaz: Gazetteer) -> list[_Cue]:
+    cues: list[_Cue] = []
+    base = par.start(1)
+    pos = 0
+    for part in par.group(1).split(","):
+        lead = len(part) - len(part.lstrip())
+        name = part.strip()
+        start = base + pos + lead
+        pos += len(part) + 1
+        if not name or len(name) > 60 or not name[0].isalpha():
+            continue
+        found = [
+            p
+            for p in gaz.lookup(_REGION_WORD.sub("", name))
+            if p.kind in ("admin1", "admin2", "country", "city", "supplement")
+        ]
+        if found:
+            cues.append((found, start, start + len(name)))
+    return cues
+
+
+def _score(p: Place, ctx: _Context, cues: list[_Cue]) -> float:
+    s = 0.0
+    top = ctx.top
+    if p.country_code and top > 0:
+        s += 3.0 * ctx.weights.get(p.country_code, 0.0) / top
+    for places, _, _ in cues:
+        got = -2.0
+        for q in places:
+            if q.country_code != p.country_code:
+                continue
+            if (q.kind == "admin1" and q.name == p.admin1) or (
+                q.kind == "admin2" and q.name == p.admin2
+            ):
+                got = max(got, 4.0)
+            elif q.kind == "country":
+                got = max(got, 2.0)
+            else:
+                d = p.distance_km(q)
+                if d is not None and d < 60:
+                    got = max(got, 3.0)
+                elif q.kind in ("admin1", "admin2") and p.kind in ("admin1", "admin2"):
+                    got = max(got, 0.5)
+                else:
+                    got = max(got, 0.0)
+        s += got
+    s += 0.4 * math.log10(p.population + 1)
+    return s
+
+
+_UNKNOWN_BEFORE = re.compile(
+    r"(?:^|[^\w'’-])([A-Z][\w'’-]+)(?:[ \t]+(?:village|town|city|area|locality|camp|"
+    r"township|commune))?[ \t]*(?:,|[ \t]in|[ \t]of)[ \t]+(?:the[ \t]+)?$"
+)
+
+
+def _region_of_unknown(text: str, m: PlaceMention, gaz: Gazetteer) -> bool:
+    """True for "Shadadah in Al-Hasakeh", "Sossobe, Mopti": a region named after a
+    place the gazetteer does not know, so the region (not its same-name town) is meant."""
+    if not m.kinds & {"admin1", "admin2"}:
+        return False
+    got = _UNKNOWN_BEFORE.search(text[max(0, m.start - 50) : m.start])
+    if got is None:
+        return False
+    word = got.group(1)
+    low = normalise_name(word)
+    return low not in _FUNCTION and not gaz.lookup(word) and gaz.demonym_country(word) is None
+
+
+def _resolve_mention(
+    c: _Cand,
+    m: PlaceMention,
+    text: str,
+    gaz: Gazetteer,
+    ctx: _Context,
+    cues: list[_Cue],
+    *,
+    region_of_unknown: bool = False,
+) -> None:
+    """Pick the mention's entry: cues, then context countries, then population."""
+    after = text[m.end : m.end + 40]
+    region_after = _REGION_AFTER.match(after) is not None or region_of_unknown
+    admin2_after = _ADMIN2_AFTER.match(after) is not None
+    places = _feature_places(m, gaz, ctx) if m.feature else list(m.places)
+    best: tuple[float, Place] | None = None
+    for p in places:
+        s = _score(p, ctx, cues)
+        if p.kind == "supplement":
+            s += 1.5
+        elif p.kind == "city":
+            s += 0.3
+        elif p.kind == "admin1":
+            s += 1.5 if region_after else -0.2
+        elif p.kind == "admin2":
+            s += 1.0 if admin2_after else -0.5
+        elif p.kind == "country":
+            s -= 0.5
+        if best is None or s > best[0]:
+            best = (s, p)
+    if best is None:
+        return
+    score, place = best
+    if place.kind in ("admin1", "admin2") and not region_after:
+        town = _seat(place, places)  # "in Mopti" is the town, "Mopti region" the region
+        if town is not None:
+            place = town
+    agreeing = [any(_agrees(place, q) for q in ps) for ps, _, _ in cues]
+    if cues and not any(agreeing):
+        fallback = _from_cues(cues, ctx)
+        if fallback is None:
+            return
+        place, score = fallback, max(score, 0.0)
+        c.precision = 2 if place.kind in ("city", "supplement", "admin2") else 3
+        c.place, c.score, c.confirmed = place, score, True
+        _cue_spans(c, cues)
+        return
+    c.confirmed = bool(cues) and all(agreeing)
+    c.place = place
+    c.score = score
+    if place.kind in ("city", "supplement"):
+        near = (
+            _NEAR_BEFORE.search(text[max(0, m.start - 60) : m.start]) is not None
+            or _NEAR_AFTER.match(after) is not None
+            or region_after
+        )
+        c.precision = 2 if near or normalise_name(place.name) not in _names_of(m) else 1
+        if place.kind == "supplement" and not near:
+            c.precision = place.geo_precision
+    elif place.kind == "admin2":
+        c.precision = 2
+    else:
+        c.precision = place.geo_precision if place.kind == "feature" else 3
+    _cue_spans(c, cues)
+
+
+def _names_of(m: PlaceMention) -> set[str]:
+    return {normalise_name(p.name) for p in m.places} | {m.key}
+
+
+def _cue_spans(c: _Cand, cues: list[_Cue]) -> None:
+    p = c.place
+    if p is None:
+        return
+    for places, s0, e0 in cues:
+        for q in places:
+            if q.country_code != p.country_code:
+                continue
+            if q.kind == "admin1" and q.name == p.admin1 and c.admin1_span is None:
+                c.admin1_span = (s0, e0)
+            elif q.kind == "country" and c.country_span is None:
+                c.country_span = (s0, e0)
+
+
+def _feature_places(m: PlaceMention, gaz: Gazetteer, ctx: _Context) -> list[Place]:
+    """A shared feature ("the Sahel") in the country the text is about."""
+    out = [p for p in m.places if p.country_code]
+    if out:
+        return out
+    top = ctx.best()
+    if top is None:
+        return []
+    name = m.places[0].name if m.places else m.text
+    region = gaz.admin1(top, name)
+    if region is not None:
+        return [region]
+    country = gaz.country(top)
+    if country is None:
+        return []
+    return [
+        Place(
+            key=m.places[0].key if m.places else f"feat:{name}",
+            name=name,
+            kind="feature",
+            country=country.country,
+            country_code=country.country_code,
+            latitude=country.latitude,
+            longitude=country.longitude,
+            geo_precision=3,
+        )
+    ]
+
+
+def _seat(region: Place, places: list[Place]) -> Place | None:
+    """The town of the same name inside a region (the seat that names it)."""
+    for p in places:
+        if p.kind not in ("city", "supplement") or p.country_code != region.country_code:
+            continue
+        if region.kind == "admin1" and p.admin1 == region.name:
+            return p
+        if region.kind == "admin2" and (p.admin2 == region.name or _near(p, region, 40)):
+            return p
+    return None
+
+
+def _near(a: Place, b: Place, km: float) -> bool:
+    d = a.distance_km(b)
+    return d is not None and d <= km
+
+
+def _agrees(p: Place, q: Place) -> bool:
+    """True when p lies in q (or near it): "Koro" in "Mopti", a town near its cercle."""
+    if p.country_code != q.country_code:
+        return False
+    if q.kind == "country":
+        return True
+    if q.kind == "admin1":
+        return p.admin1 == q.name
+    if q.kind == "admin2" and p.admin2 == q.name:
+        return True
+    return _near(p, q, 60)
+
+
+def _from_cues(cues: list[_Cue], ctx: _Context) -> Place | None:
+    """The most specific place the cues agree on: "(Koro, Mopti)" → Koro in Mopti.
+
+    A place that the other cues contain wins; when none does, a region is
+    trusted over a town (a town name is more often a false friend)."""
+    best: tuple[tuple[float | bool, ...], Place] | None = None
+    specific = {"city": 3.0, "supplement": 3.0, "admin2": 2.0, "admin1": 1.0, "country": 0.0}
+    for i, (places, _, _) in enumerate(cues):
+        others = [c for j, c in enumerate(cues) if j != i]
+        for p in places:
+            if p.kind not in specific:
+                continue
+            agree = sum(1 for ps, _, _ in others if any(_agrees(p, q) for q in ps))
+            order = specific[p.kind] if agree else -specific[p.kind] + (p.kind != "country") * 5
+            key = (
+                float(agree),
+                ctx.weights.get(p.country_code or "", 0.0) > 0,
+                p.has_point,
+                order,
+                float(p.population),
+            )
+            if best is None or key > best[0]:
+                best = (key, p)
+    return best[1] if best is not None else None
+
+
+_NAME_BEFORE = re.compile(r"((?:[A-Z][\w'’]*[ \t-]+){0,2}[A-Z][\w'’]*)[ \t]*$")
+
+
+def _named_before(
+    par: re.Match[str],
+    cues: list[_Cue],
+    text: str,
+    gaz: Gazetteer,
+    focus_rank: int,
+    sentence: int,
+) -> _Cand | None:
+    """A town the mention finder skipped (a stop-listed or odd spelling) that the
+    regions in the parenthesis confirm: "Stuart (Florida)", "Marshall (Missouri)"."""
+    got = _NAME_BEFORE.search(text[max(0, par.start() - 60) : par.start()])
+    if got is None:
+        return None
+    words = got.group(1)
+    base = par.start() - (len(got.group(0)))
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[\w'’]+", words)]
+    for k in range(len(parts)):
+        s0, e0 = parts[k][0], parts[-1][1]
+        name = words[s0:e0]
+        if normalise_name(name) in _FUNCTION:
+            continue
+        for p in gaz.lookup(name, kinds=("city", "supplement")):
+            if all(any(_agrees(p, q) for q in ps) for ps, _, _ in cues):
+                c = _Cand(base + s0, base + e0, focus_rank, sentence, "mention", locative=True)
+                c.place, c.score, c.confirmed = p, 2.0, True
+                c.precision = 1
+                _cue_spans(c, cues)
+                return c
+    return None
+
+
+def _group(
+    par: re.Match[str],
+    cues: list[_Cue],
+    ctx: _Context,
+    focus_rank: int,
+    sentence: int,
+) -> _Cand | None:
+    """An unknown village followed by its regions: "Belehede (Tongomayel, Soum)"."""
+    place = _from_cues(cues, ctx)
+    if place is None:
+        return None
+    c = _Cand(cues[0][1], cues[0][2], focus_rank, sentence, "group", locative=True)
+    c.place = place
+    c.score = 1.0
+    c.confirmed = True
+    c.precision = 3 if place.kind in ("admin1", "country") else 2
+    for places, s0, e0 in cues:
+        if place in places:
+            c.start, c.end = s0, e0
+    _cue_spans(c, cues)
+    return c
+
+
+# --------------------------------------------------------------------------- #
+# Borders and directions
+# --------------------------------------------------------------------------- #
+
+
+def _borders(
+    text: str,
+    s: int,
+    e: int,
+    mentions: list[PlaceMention],
+    gaz: Gazetteer,
+    ctx: _Context,
+) -> list[_Cand]:
+    """Border areas: "the Mauritanian border with the occupied Sahrawi lands"."""
+    out: list[_Cand] = []
+    countries = [m for m in mentions if s <= m.start < e and _mention_country(m) is not None]
+    for b in _BORDER.finditer(text, s, e):
+        before = [m for m in countries if m.end <= b.start() and b.start() - m.end <= 40]
+        after = [m for m in countries if m.start >= b.end() and m.start - b.end() <= 30]
+        home: PlaceMention | None = None
+        other: PlaceMention | None = None
+        if after and _BORDER_AFTER.match(text[b.end() : after[0].start]):
+            other = after[0]
+            k = countries.index(other)
+            between = re.search(r"between\s+(?:the\s+)?$", text[b.end() : other.start], re.I)
+            if (
+                between
+                and k + 1 < len(countries)
+                and _AND.match(text[other.end : countries[k + 1].start])
+            ):
+                home, other = other, countries[k + 1]
+        if before and home is None and _BORDER_BEFORE.match(text[before[-1].end : b.start()]):
+            home = before[-1]
+            k = countries.index(home)
+            if other is None and k > 0 and _AND.match(text[countries[k - 1].end : home.start]):
+                home, other = countries[k - 1], home
+        if home is None and other is None:
+            continue
+        hc = _mention_country(home) if home is not None else None
+        oc = _mention_country(other) if other is not None else None
+        # "the border between A and B": the side the text is about
+        if (
+            home is not None
+            and other is not None
+            and hc
+            and oc
+            and ctx.weights.get(oc, 0.0) > ctx.weights.get(hc, 0.0)
+            and not re.search(r"with", text[b.end() : other.start])
+        ):
+            hc, oc = oc, hc
+        if hc is None:
+            hc = ctx.best(exclude=oc)
+        if oc is None:
+            oc = ctx.best(exclude=hc)
+        if oc is not None and other is not None:
+            ctx.border_only.add(oc)
+        if hc is None or oc is None or hc == oc:
+            continue
+        place = gaz.border(hc, oc)
+        if place is None:
+            continue
+        used = [m for m in (home, other) if m is not None]
+        c = _Cand(
+            min([b.start(), *(m.start for m in used)]),
+            max([b.end(), *(m.end for m in used)]),
+            0,
+            0,
+            "border",
+            locative=True,
+        )
+        c.place, c.score, c.precision = place, 1.0, place.geo_precision
+        c.confirmed = True
+        if home is not None:
+            c.country_span = (home.start, home.end)
+        out.append(c)
+    return out
+
+
+def _directions(
+    text: str, s: int, e: int, mentions: list[PlaceMention], gaz: Gazetteer
+) -> list[_Cand]:
+    """Parts of a country: "northern Mali", "the north of Burkina Faso", "Niger's west"."""
+    out: list[_Cand] = []
+    for m in mentions:
+        if not (s <= m.start < e) or m.demonym or "country" not in m.kinds:
+            continue
+        cc = _mention_country(m)
+        if cc is None:
+            continue
+        before = text[max(0, m.start - 40) : m.start]
+        start, end = m.start, m.end
+        word: str | None = None
+        got = _DIR_OF_BEFORE.search(before) or _DIR_BEFORE.search(before)
+        if got is not None:
+            word = got.group(1) or "centre"
+            start = m.start - (len(before) - got.start())
+        else:
+            after = _DIR_AFTER.match(text[m.end : m.end + 30])
+            if after is not None:
+                word, end = after.group(1), m.end + after.end()
+        if word is None:
+            continue
+        place = gaz.direction(cc, word.replace("-", ""))
+        if place is None:
+            continue
+        c = _Cand(start, end, 0, 0, "direction", locative=True)
+        c.place, c.score, c.precision = place, 0.5, 3
+        c.confirmed = True
+        c.country_span = (m.start, m.end)
+        out.append(c)
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# Choosing and reporting
+# --------------------------------------------------------------------------- #
+
+
+def _choose(cands: list[_Cand], ctx: _Context) -> _Cand | None:
+    """The event's place: the earliest focus sentence that places something, then
+    a place in the countries the text is about, a specific place before a region,
+    a locative mention ("in X", "near X") before another."""
+    usable = [
+        c
+        for c in cands
+        if c.place is not None
+        and c.place.country_code is not None
+        and c.focus_rank < 1000
+        and not (c.place.kind == "country" and c.place.country_code in ctx.border_only)
+    ]
+    if not usable:
+        return None
+    strong = ctx.strong()
+    coherent = [
+        c for c in usable if c.confirmed or (c.place is not None and c.place.country_code in strong)
+    ]
+    pool = coherent or usable
+
+    def key(c: _Cand) -> tuple[int, int, int, int, int]:
+        p = c.place
+        assert p is not None
+        tier = 0 if c.specific else 2 if p.kind == "country" else 1
+        return (c.focus_rank, c.sentence, tier, 0 if c.locative else 1, c.start)
+
+    non_country = [c for c in pool if c.place is not None and c.place.kind != "country"]
+    if non_country:
+        return min(non_country, key=key)
+    return min(pool, key=key)
+
+
+def _country_only(
+    mentions: list[PlaceMention],
+    embedded: set[int],
+    ctx: _Context,
+    gaz: Gazetteer,
+    rank: _Rank,
+) -> _Cand | None:
+    """No place in the focus: the country the whole text is clearly about, if any."""
+    best = ctx.best()
+    if best is None or best in ctx.border_only:
+        return None
+    total = sum(ctx.weights.values())
+    if ctx.weights[best] < 2.0 or ctx.weights[best] < 0.5 * total:
+        return None
+    src = next(
+        (
+            m
+            for i, m in sorted(enumerate(mentions), key=lambda im: (rank(im[1].start), im[1].start))
+            if i not in embedded and _mention_country(m) == best
+        ),
+        None,
+    )
+    country = gaz.country(best)
+    if country is None or src is None:
+        return None
+    c = _Cand(src.start, src.end, rank(src.start), 0, "mention")
+    c.place, c.precision = country, 3
+    return c
+
+
+def _result(
+    c: _Cand,
+    text: str,
+    mentions: list[PlaceMention],
+    gaz: Gazetteer,
+    rank: _Rank,
+) -> PlaceResult | None:
+    p = c.place
+    if p is None or p.country_code is None:
+        return None
+    span = (c.start, c.end)
+    ev = [_evidence("location", text, span)]
+    cspan = c.country_span
+    if cspan is None:
+        named = [
+            m
+            for m in mentions
+            if (m.demonym or m.kinds & {"country", "feature"})
+            and _mention_country(m) == p.country_code
+        ]
+        if named:
+            named.sort(key=lambda m: (rank(m.start), abs(m.start - span[0])))
+            cspan = (named[0].start, named[0].end)
+    ev.append(_evidence("country", text, cspan or span))
+    if p.admin1 is not None:
+        ev.append(_evidence("admin1", text, c.admin1_span or span))
+    lat, lon = p.latitude, p.longitude
+    precision = c.precision or p.geo_precision
+    if lat is None or lon is None:
+        # a region without towns of its own: its admin1's point, else its country's
+        region = gaz.admin1(p.country_code, p.admin1) if p.admin1 and p.kind != "admin1" else None
+        if region is None or region.latitude is None:
+            region = gaz.country(p.country_code)
+        if region is None or region.latitude is None:
+            return None
+        lat, lon, precision = region.latitude, region.longitude, 3
+    return PlaceResult(
+        country=p.country,
+        country_code=p.country_code,
+        admin1=p.admin1,
+        admin2=p.admin2,
+        location=p.name,
+        latitude=lat,
+        longitude=lon,
+        geo_precision=precision,
+        place=p,
+        evidence=tuple(ev),
+    )
+
+
+def _evidence(field_name: str, text: str, span: tuple[int, int]) -> Evidence:
+    s, e = span
+    return Evidence(
+        field=field_name, start=s, end=e, text=text[s:e], extractor=EXTRACTOR, version=VERSION
+    )
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [s for s in out if s[1] > s[0]]
