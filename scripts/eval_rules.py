@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     lexicon = CasualtyLexicon.load("en")
     rules = DateRules.load("en")
 
-    fat_ok = date_ok = 0
+    fat_ok = date_ok = undated = 0
     fat_errors: list[str] = []
     date_errors: list[str] = []
     t_cas = t_date = 0.0
@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         dates = find_dates(note, published=published, rules=rules)
         t_date += time.perf_counter() - t0
         first = dates[0].date if dates else None
+        undated += not dates
         if first == gold_date:
             date_ok += 1
         else:
@@ -90,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"notes: {n}")
     print(f"fatalities best exact: {fat_ok / n:.4f} ({fat_ok}/{n})")
     print(f"event date exact:      {date_ok / n:.4f} ({date_ok}/{n})")
+    dated = n - undated
+    print(
+        f"  notes without any date expression: {undated} (ceiling {dated / n:.4f}); "
+        f"exact on the {dated} dated notes: {date_ok / max(dated, 1):.4f}"
+    )
     print(f"time per note: casualties {t_cas / n * 1000:.3f} ms, dates {t_date / n * 1000:.3f} ms")
     if args.errors:
         rnd = random.Random(args.seed)

@@ -16,7 +16,7 @@ from corroborate.model import Article, Extraction, IncidentMember, Reject
 from corroborate.resolve import Resolver
 from corroborate.store.base import Store
 
-__all__ = ["IngestResult", "Extractor", "ingest"]
+__all__ = ["Extractor", "IngestResult", "ingest"]
 
 
 class Extractor(Protocol):

@@ -78,9 +78,10 @@ class ActorLexicon:
         self.language = language
         self.version = str(data.get("version", "1"))
         self._demonyms = {k.lower(): v for k, v in demonyms.items()}
-        dem = "|".join(
-            re.escape(d) for d in sorted(self._demonyms, key=len, reverse=True) if d
-        ) or "(?!)"
+        dem = (
+            "|".join(re.escape(d) for d in sorted(self._demonyms, key=len, reverse=True) if d)
+            or "(?!)"
+        )
         dem_group = f"(?P<dem>{dem})"
         self._rules: list[_Rule] = []
         for entry in data["state_forces"]:  # type: ignore[attr-defined]
@@ -102,9 +103,7 @@ class ActorLexicon:
         self.external_countries = frozenset(ext.get("countries", []))  # type: ignore[attr-defined]
 
     @classmethod
-    def load(
-        cls, *, demonyms: dict[str, str], language: str = "en"
-    ) -> ActorLexicon:
+    def load(cls, *, demonyms: dict[str, str], language: str = "en") -> ActorLexicon:
         return cls(load_json(f"actors/{language}.json"), demonyms=demonyms, language=language)
 
     def country_of(self, word: str) -> str | None:
@@ -217,13 +216,17 @@ def assign_actors(
     name2 = a2.name(country) if a2 else None
     inter1 = _inter(a1, country, lexicon) if a1 and name1 else None
     inter2 = _inter(a2, country, lexicon) if a2 and name2 else None
-    if name1 is None and event_type in {
-        "Battles",
-        "Explosions/Remote violence",
-        "Violence against civilians",
-    }:
-        if country is not None:
-            name1, inter1 = f"Unidentified Armed Group ({country})", 3
+    if (
+        name1 is None
+        and event_type
+        in {
+            "Battles",
+            "Explosions/Remote violence",
+            "Violence against civilians",
+        }
+        and country is not None
+    ):
+        name1, inter1 = f"Unidentified Armed Group ({country})", 3
     if name1 is None and event_type == "Protests" and country is not None:
         name1, inter1 = f"Protesters ({country})", 6
     if name1 is None and event_type == "Riots" and country is not None:

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from corroborate.errors import ExtractionError
 from corroborate.extract.numbers import KeywordScanner, NumberWords, WordIndex
 from corroborate.extract.resources import load_json
 from corroborate.extract.text import split_sentences
@@ -231,7 +232,7 @@ class DateRules:
             data = load_json(f"dates/{name}.json")
             try:
                 numbers: NumberWords | None = NumberWords.load(name)
-            except Exception:  # a language without number words still has dates
+            except ExtractionError:  # a language without number words still has dates
                 numbers = None
             loaded[name] = _LanguageRules.from_dict(data, numbers)
         return cls(languages=loaded, default=names[0])

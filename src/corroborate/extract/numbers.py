@@ -193,6 +193,7 @@ class NumberWords:
     #: The regex source of a vague quantity only.
     vague_pattern: str
     _count: re.Pattern[str] = field(hash=False, repr=False, compare=False)
+    _scanner: KeywordScanner = field(hash=False, repr=False, compare=False)
     _word: re.Pattern[str] = field(hash=False, repr=False, compare=False)
 
     @classmethod
@@ -243,6 +244,11 @@ class NumberWords:
             pattern=pattern,
             vague_pattern=vague_re,
             _count=re.compile(pattern, re.IGNORECASE),
+            _scanner=KeywordScanner.build(
+                re.compile(pattern, re.IGNORECASE),
+                [*units, *tens, *scales, *scale_articles, *vague],
+                digits=True,
+            ),
             _word=re.compile(token, re.IGNORECASE),
         )
 
@@ -301,7 +307,7 @@ def parse_count(text: str, *, words: NumberWords) -> int | None:
 def find_numbers(text: str, *, words: NumberWords) -> list[NumberMention]:
     """Every count in ``text`` (digits, number words, vague quantities), in order."""
     out: list[NumberMention] = []
-    for m in words._count.finditer(text):
+    for m in words._scanner.finditer(text):
         phrase = m.group(0)
         out.append(
             NumberMention(

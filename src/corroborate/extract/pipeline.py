@@ -10,15 +10,21 @@ passed in; nothing loads at import time.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from corroborate.errors import ExtractionError
 from corroborate.extract import actors as actors_mod
 from corroborate.extract import events as events_mod
 from corroborate.extract.actors import ActorLexicon, ActorMention, assign_actors, find_actors
-from corroborate.extract.casualties import CasualtyLexicon, CasualtyMention, combine, find_casualties
+from corroborate.extract.casualties import (
+    CasualtyLexicon,
+    CasualtyMention,
+    combine,
+    find_casualties,
+)
 from corroborate.extract.dates import DateMention, DateRules, find_dates, pick_event_date
 from corroborate.extract.events import EventGroup, EventLexicon, detect_events
 from corroborate.extract.framing import FramingLexicon, find_loaded_terms
@@ -28,7 +34,7 @@ from corroborate.extract.places import PlaceHints, PlaceResult, extract_place
 from corroborate.extract.sources import SourceLexicon, find_sources, source_evidence
 from corroborate.extract.summary import build_summary
 from corroborate.extract.text import Sentence, split_sentences
-from corroborate.model import Article, Evidence, Extraction, Figures, Framing, Report, SourceClaim
+from corroborate.model import Article, Evidence, Extraction, Framing, Report, SourceClaim
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -70,14 +76,15 @@ class Resources:
             dates=DateRules.load(language),
             sources=SourceLexicon.load(),
             framing=FramingLexicon.load(),
-            nlp=load_nlp(language) if use_nlp else None,
+            nlp=load_nlp(language, place_patterns=gazetteer.entity_patterns()) if use_nlp else None,
         )
 
 
 class EventExtractor(Protocol):
     """Finds the events of one article. The default is rule-based (``events.rules``)."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def __call__(
         self, sentences: Sequence[Sentence], *, resources: Resources
@@ -88,13 +95,15 @@ class EventExtractor(Protocol):
 class _RuleEvents:
     name: str = "events.rules"
 
-    def __call__(
-        self, sentences: Sequence[Sentence], *, resources: Resources
-    ) -> list[EventGroup]:
+    def __call__(self, sentences: Sequence[Sentence], *, resources: Resources) -> list[EventGroup]:
         return detect_events(sentences, lexicon=resources.events)
 
 
-_EVENT_EXTRACTORS: dict[str, Callable[[], EventExtractor]] = {"events.rules": _RuleEvents}
+def _rule_events() -> EventExtractor:
+    return _RuleEvents()
+
+
+_EVENT_EXTRACTORS: dict[str, Callable[[], EventExtractor]] = {"events.rules": _rule_events}
 
 
 def register_event_extractor(name: str, factory: Callable[[], EventExtractor]) -> None:
@@ -144,9 +153,7 @@ class Pipeline:
         published = _parse_date(article.published)
         dates = find_dates(text, published=published, rules=res.dates, language=language)
         casualties = find_casualties(text, lexicon=res.casualties)
-        claims = find_sources(
-            text, lexicon=res.sources, outlet=article.outlet, language=language
-        )
+        claims = find_sources(text, lexicon=res.sources, outlet=article.outlet, language=language)
         vague = {s.start for s in sentences if res.events.is_vague(s)}
         other_sentences = {s.start for g in groups[1:] for s in g.sentences}
         reports = []
@@ -165,6 +172,42 @@ class Pipeline:
                 )
             )
         return Extraction(id=doc_id, language=language, events=tuple(reports), framing=framing)
+
+    def _actor_mentions(
+        self,
+        group: EventGroup,
+        ordered: Sequence[Sentence],
+        sentences: Sequence[Sentence],
+        in_event: Callable[[int], bool],
+        in_group: set[int],
+    ) -> list[ActorMention]:
+        """Actor mentions for one event, from the most telling sentences first.
+
+        Sentences whose cues are of the event's own type come first; other
+        cue sentences and then the rest of the event's sentences only add
+        what is still missing, and from those only victims and the doers of
+        a cue ("bombed by X") count, never a bystander ("evacuated by the army").
+        """
+        lex = self.resources.actors
+        own = [
+            s
+            for s in ordered
+            if any(
+                s.start <= c.start < s.end
+                and events_mod.event_type_of(c.sub_event_type) == group.event_type
+                for c in group.cues
+            )
+        ]
+        rest = [s for s in ordered if s not in own]
+        mentions = _agents_of_cues(find_actors(own, lexicon=lex), group)
+        if not any(m.inter in actors_mod.ARMED for m in mentions):
+            more = _agents_of_cues(find_actors(rest, lexicon=lex), group)
+            mentions += [m for m in more if m.agent or m.inter not in actors_mod.ARMED]
+        if not mentions:
+            extra = [s for s in sentences if in_event(s.start) and s.start not in in_group]
+            more = _agents_of_cues(find_actors(extra, lexicon=lex), group)
+            mentions = [m for m in more if m.inter not in actors_mod.ARMED]
+        return mentions
 
     # ------------------------------------------------------------------
     def _framing(self, text: str, language: str) -> Framing:
@@ -199,20 +242,25 @@ class Pipeline:
             # Sentences without cues belong to the primary event, unless another event owns them.
             return primary and sent.start not in other_sentences
 
+        # --- actors (mentions first: their names are not places) -------
+        mentions = self._actor_mentions(group, ordered, sentences, in_event, in_group)
         # --- place -----------------------------------------------------
         focus = [(s.start, s.end) for s in ordered]
-        persons = res.nlp.person_spans(text, focus) if res.nlp is not None else []
+        everywhere = find_actors(sentences, lexicon=res.actors)
+        exclude = [(m.start, m.end) for m in everywhere if m.kind in {"named", "state"}]
+        if res.nlp is not None:
+            exclude.extend(res.nlp.person_spans(text, focus))
+        exclude.extend(_datelines(text))
+        countries = tuple(dict.fromkeys(m.country for m in everywhere if m.country))
         place: PlaceResult | None = extract_place(
-            text, gazetteer=res.gazetteer, focus=focus, hints=PlaceHints(exclude=tuple(persons))
+            text,
+            gazetteer=res.gazetteer,
+            focus=focus,
+            hints=PlaceHints(countries=countries, exclude=tuple(exclude)),
         )
         if place is not None:
             evidence.extend(place.evidence)
         country = place.country if place else None
-        # --- actors ----------------------------------------------------
-        mentions: list[ActorMention] = find_actors(ordered, lexicon=res.actors)
-        if not mentions:
-            extra = [s for s in sentences if in_event(s.start) and s.start not in in_group]
-            mentions = find_actors(extra, lexicon=res.actors)
         sub = group.sub_event_type
         actors = assign_actors(
             mentions,
@@ -231,8 +279,15 @@ class Pipeline:
             fld = "sub_event_type" if cue.sub_event_type == sub else "event_type"
             evidence.append(_ev(fld, cue.start, cue.end, text, events_mod.EXTRACTOR))
         # --- date ------------------------------------------------------
-        usable = [d for d in dates if d.date is not None and in_event(d.start)]
-        date = pick_event_date(usable, anchor=anchor)
+        lines = _datelines(text)
+        usable = [
+            d
+            for d in dates
+            if d.date is not None
+            and in_event(d.start)
+            and not any(a <= d.start < b for a, b in lines)
+        ]
+        date = pick_event_date(usable, anchor=anchor, text=text)
         if date is not None and date.date is not None:
             event_date: str | None = date.date.isoformat()
             time_precision: int | None = date.precision
@@ -270,12 +325,23 @@ class Pipeline:
             longitude=place.longitude if place else None,
             geo_precision=place.geo_precision if place else None,
             fatalities=fatalities,
-            civilian_fatalities=civ if civilian_targeting else civ,
+            civilian_fatalities=civ,
             injuries=injuries,
             sources=tuple(claims),
             evidence=tuple(sorted(evidence, key=lambda e: (e.start, e.field))),
         )
         return report.with_(summary=_summary(report))
+
+
+def _agents_of_cues(mentions: list[ActorMention], group: EventGroup) -> list[ActorMention]:
+    """Keep the "by X" agent mark only where X is the doer of an event cue
+    ("bombed by the air force"), not of something else ("evacuated by the army")."""
+    out = []
+    for m in mentions:
+        if m.agent and not any(0 <= m.start - c.end <= 40 for c in group.cues):
+            m = replace(m, agent=False)
+        out.append(m)
+    return out
 
 
 def _refine_violence(sub: str, actors: actors_mod.Actors) -> str:
@@ -310,6 +376,18 @@ def _ev(field_name: str, start: int, end: int, text: str, extractor: str) -> Evi
     return Evidence(field_name, start, end, text[start:end], extractor, "1")
 
 
+_DATELINE = re.compile(
+    r"^[ \t]*[A-Z][\w'. -]{1,40}(?:,[^\n(]{0,40})?\([^)\n]{1,40}\)\s*[-\u2013\u2014:]",
+    re.MULTILINE,
+)
+
+
+def _datelines(text: str) -> list[tuple[int, int]]:
+    """Wire datelines ("BAMAKO, March 24 (Sahel Wire) -") name where the story was
+    filed, not where the event happened: keep them out of the place search."""
+    return [(m.start(), m.end()) for m in _DATELINE.finditer(text[:2000])]
+
+
 def _sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
     for s in sentences:
         if s.start <= offset < s.end:
@@ -324,6 +402,3 @@ def _parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
-
-
-_unused: tuple[type, ...] = (Figures,)

@@ -287,6 +287,8 @@ def extract_place(
     for par in _PAREN.finditer(text):
         if rank(par.start()) >= 1000:
             continue
+        if any(s <= par.start(1) and par.end(1) <= e for s, e in hints.exclude):
+            continue  # "(FAMa)": an actor's acronym, not a region
         cues = _paren_cues(par, gazetteer)
         if not cues:
             continue

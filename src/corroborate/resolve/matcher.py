@@ -94,8 +94,13 @@ def _score(
     reasons: list[str] = []
     score = 0.3 if r.sub_event_type == rec.sub_event_type else 0.1
     reasons.append(f"type {r.sub_event_type} ~ {rec.sub_event_type}")
-    # Date: every member of the incident must be within the window.
+    # Date: every member of the incident must be within the window. A report
+    # with no date at all (undated event, unknown publication) joins only
+    # incidents that are undated too: nothing says it is the same day.
     d = report_date(member)
+    dated_members = [m for m in incident.members if report_date(m) is not None]
+    if (d is None) != (not dated_members):
+        return None
     gaps = [
         abs((d - md).days)
         for m in incident.members
@@ -121,18 +126,17 @@ def _score(
 
 
 def _place_score(r: Report, rec: Report, cfg: MatchConfig) -> tuple[float, str] | None:
-    if r.country and rec.country and r.country != rec.country:
-        # Border events are often filed under either neighbour.
-        if not _close(r, rec, cfg.max_km):
-            return None
+    # Border events are often filed under either neighbour: different
+    # countries match only when the places are close.
+    if r.country and rec.country and r.country != rec.country and not _close(r, rec, cfg.max_km):
+        return None
     if r.latitude is not None and rec.latitude is not None:
         assert r.longitude is not None and rec.longitude is not None
         km = distance_km(r.latitude, r.longitude, rec.latitude, rec.longitude)
         vague = (r.geo_precision or 3) >= 3 or (rec.geo_precision or 3) >= 3
         limit = cfg.vague_km if vague else cfg.max_km
-        if km > limit:
-            if not (vague and r.admin1 and r.admin1 == rec.admin1):
-                return None
+        if km > limit and not (vague and r.admin1 and r.admin1 == rec.admin1):
+            return None
         return 0.3 * (1 - min(km, limit) / limit) + 0.1, f"{km:.0f} km apart"
     if r.admin1 and rec.admin1:
         return (0.25, "same admin1") if r.admin1 == rec.admin1 else None

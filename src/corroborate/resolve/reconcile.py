@@ -110,7 +110,7 @@ def reconcile(
     a1 = _vote([r.actor1 for r in reports if r.actor1 and not r.actor1.startswith("Unident")])
     a1 = a1 or _vote([r.actor1 for r in reports])
     a1r = next((r for r in reports if r.actor1 == a1), None)
-    a2 = _vote([r.actor2 for r in reports])
+    a2 = _vote([r.actor2 for r in reports if r.actor2 != a1])
     a2r = next((r for r in reports if r.actor2 == a2), None)
     sources: dict[str, SourceClaim] = {}
     for m in members:
@@ -179,4 +179,6 @@ def _best_place(reports: Sequence[Report]) -> Report | None:
     prec = min(r.geo_precision or 3 for r in reports)
     best = [r for r in reports if (r.geo_precision or 3) == prec]
     names = Counter((r.location, r.admin1, r.country) for r in best)
-    return max(best, key=lambda r: (names[(r.location, r.admin1, r.country)], r.latitude is not None))
+    return max(
+        best, key=lambda r: (names[(r.location, r.admin1, r.country)], r.latitude is not None)
+    )
