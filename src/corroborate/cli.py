@@ -395,6 +395,56 @@ def serve(
         store.close()
 
 
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="A gold JSON Lines file.")],
+    kind: Annotated[str, typer.Option(help="acled, case, ptc, gtd or ucdp.")] = "acled",
+    limit: Annotated[int | None, typer.Option(help="Score only the first N rows.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    markdown: Annotated[bool, typer.Option(help="Print a Markdown table.")] = False,
+) -> None:
+    """Score extraction against human coding, field by field.
+
+    Runs the real extraction over the gold file's text (fed as the quality
+    issue prescribes for each kind) and prints per-field scores.
+
+    Examples:
+
+      corroborate eval ../shared/benchmark/dev/acled_events.jsonl --kind acled
+
+      corroborate eval case2021_task2_finegrained.jsonl --kind case --json
+
+      corroborate eval ptc_propaganda_spans.jsonl --kind ptc --markdown
+    """
+    from corroborate.evaluate import evaluate
+
+    try:
+        pipeline = _pipeline()
+        with _progress() as progress:
+            task = progress.add_task(f"eval {kind}", total=limit, status="")
+            table = evaluate(
+                gold,
+                kind=kind,
+                extractor=pipeline,
+                limit=limit,
+                on_row=lambda: progress.update(task, advance=1),
+            )
+    except CorroborateError as exc:
+        raise _fail(exc.message) from None
+    if as_json:
+        typer.echo(json.dumps(table.to_dict()))
+    elif markdown:
+        typer.echo(table.markdown())
+    else:
+        out = Table(title=f"{kind}: {table.rows} rows, {table.seconds:.1f} s")
+        out.add_column("metric")
+        out.add_column("value", justify="right")
+        out.add_column("n", justify="right")
+        for sc in table.scores:
+            out.add_row(sc.name, f"{sc.value:.3f}", str(sc.n))
+        Console().print(out)
+
+
 def main() -> None:
     """Entry point of the ``corroborate`` command."""
     try:

@@ -245,7 +245,13 @@ class Pipeline:
         # --- actors (mentions first: their names are not places) -------
         mentions = self._actor_mentions(group, ordered, sentences, in_event, in_group)
         # --- place -----------------------------------------------------
+        # The event's own sentences first, then (for the primary event) the
+        # article's other specific sentences, in order: notes often name the
+        # place in a sentence without an event cue.
         focus = [(s.start, s.end) for s in ordered]
+        focus += [
+            (s.start, s.end) for s in sentences if s.start not in in_group and in_event(s.start)
+        ]
         everywhere = find_actors(sentences, lexicon=res.actors)
         exclude = [(m.start, m.end) for m in everywhere if m.kind in {"named", "state"}]
         if res.nlp is not None:

@@ -30,15 +30,16 @@ def format_date(iso: str, precision: int | None) -> str:
 
 
 def _figures(fig: Figures, noun: str) -> str | None:
-    if fig.best is None and fig.high is None:
-        return None
+    """'At least 2 killed (up to 5 per other reports)'; None when unknown."""
     best = fig.best if fig.best is not None else fig.low
     if best is None:
-        return f"Up to {fig.high} {noun} per reports"
-    text = f"At least {best} {noun}" if fig.low == best and fig.high != best else f"{best} {noun}"
-    if best == 0:
-        text = f"No one {noun}"
-    if fig.high is not None and best is not None and fig.high > best:
+        return f"up to {fig.high} {noun} per reports" if fig.high is not None else None
+    if best == 0 and not fig.high:
+        return f"no one reported {noun}"
+    text = (
+        f"at least {best} {noun}" if fig.high is not None and fig.high > best else f"{best} {noun}"
+    )
+    if fig.high is not None and fig.high > best:
         text += f" (up to {fig.high} per other reports)"
     return text
 
@@ -82,7 +83,7 @@ def build_summary(
     injured = _figures(injuries, "injured")
     figures = "; ".join(x for x in (killed, injured) if x)
     if figures:
-        parts.append(figures + ".")
+        parts.append(figures[0].upper() + figures[1:] + ".")
     named = [s.name for s in sources if s.relation != "published"]
     outlets = [s.name for s in sources if s.relation == "published"]
     cited = named or outlets
