@@ -293,7 +293,10 @@ class Pipeline:
             and in_event(d.start)
             and not any(a <= d.start < b for a, b in lines)
         ]
-        date = pick_event_date(usable, anchor=anchor, text=text)
+        # The first date of the cue's sentence ("Around 22 October (between 21 -
+        # 23 October), gunmen ...") is the event's; else the nearest one.
+        same = [d for d in usable if anchor_sentence.start <= d.start < anchor_sentence.end]
+        date = same[0] if same else pick_event_date(usable, anchor=anchor, text=text)
         if date is not None and date.date is not None:
             event_date: str | None = date.date.isoformat()
             time_precision: int | None = date.precision
