@@ -1,5 +1,5 @@
-"""End to end, in real processes: the sample corpus ingested with the CLI,
-then served by ``corroborate serve`` and read back over HTTP.
+"""End to end: the sample corpus ingested with the CLI, then served by a real
+``corroborate serve`` process and read back over HTTP.
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
+
+from corroborate import cli
+from corroborate.extract.pipeline import Pipeline
 
 SAMPLES = resources.files("corroborate") / "samples"
 STARTUP_TIMEOUT = 30.0
@@ -51,19 +55,19 @@ def child_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The sample corpus ingested into a fresh db and served on a free port."""
+def served(
+    tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline
+) -> Iterator[tuple[str, Path]]:
+    """The sample corpus ingested with the CLI into a fresh db, then served by
+    ``corroborate serve`` in its own process on a free port."""
     tmp = tmp_path_factory.mktemp("e2e")
     db = tmp / "e2e.db"
-    ingest = subprocess.run(
-        [*corroborate_cmd(), "ingest", str(SAMPLES / "articles.jsonl"), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=child_env(),
-        check=False,
-    )
-    assert ingest.returncode == 0, ingest.stderr
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cli, "_pipeline", lambda: pipeline)  # the session's loaded pipeline
+        ingest = CliRunner().invoke(
+            cli.app, ["ingest", str(SAMPLES / "articles.jsonl"), "--db", str(db)]
+        )
+    assert ingest.exit_code == 0, ingest.output
     assert db.exists()
 
     port = free_port()

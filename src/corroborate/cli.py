@@ -5,6 +5,7 @@ resolution and the store together, and turns errors into messages.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +42,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     str,
@@ -94,6 +95,18 @@ def _read(sources: list[str], *, allow_private: bool) -> Iterator[Article | Reje
     return read_sources(sources, allow_private=allow_private)
 
 
+def _check_inputs(sources: list[str]) -> None:
+    """Input files that do not exist or cannot be read stop the run before it starts."""
+    for src in sources:
+        if src == "-" or "://" in src:
+            continue
+        path = Path(src)
+        if not path.exists():
+            raise _fail(f"no such input: {src}")
+        if path.is_file() and not os.access(path, os.R_OK):
+            raise _fail(f"cannot read input file {src}: permission denied")
+
+
 @app.command()
 def extract(
     sources: Annotated[
@@ -118,6 +131,7 @@ def extract(
       cat news.jsonl | corroborate extract -
     """
     srcs = sources or ["-"]
+    _check_inputs(srcs)
     try:
         pipeline = _pipeline()
         out = sys.stdout
@@ -232,6 +246,7 @@ def incidents(
 
       corroborate incidents --format jsonl --country Mali > mali.jsonl
     """
+    fmt = fmt.lower()
     if fmt not in {"table", "jsonl"}:
         raise _fail(f"--format must be 'table' or 'jsonl', not {fmt!r}")
     try:
@@ -348,6 +363,7 @@ def export(
         "geojson": exporters.write_geojson,
         "jsonl": exporters.write_jsonl,
     }
+    fmt = fmt.lower()
     if fmt not in writers:
         raise _fail(f"--format must be one of {', '.join(writers)}, not {fmt!r}")
     try:
@@ -362,6 +378,9 @@ def export(
                     writers[fmt](items, fh)
     except CorroborateError as exc:
         raise _fail(exc.message) from None
+    except BrokenPipeError:  # e.g. piped into head: the reader has what it wanted
+        sys.stderr.close()
+        return
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror}") from None
 

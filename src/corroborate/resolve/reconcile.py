@@ -53,15 +53,25 @@ def _figures(figs: Sequence[Figures]) -> Figures:
     return Figures(low=low, best=best, high=high)
 
 
+#: Source kinds that name an original report of their own (a newspaper, an
+#: agency); other attributions ("local sources", "witnesses") are the
+#: outlet's own reporting.
+ORIGIN_KINDS = frozenset({"newspaper", "agency", "outlet", "tv", "radio", "website", "ngo"})
+
+
 def count_origins(members: Sequence[IncidentMember]) -> int:
     """Independent origins: reports citing the same original count once.
 
-    v1 counts a report's first named source (e.g. "Zahret Chinguetti"),
-    else its outlet, else the article itself.
+    A report's origin is the first named original it cites (e.g. "according
+    to the newspaper Zahret Chinguetti"), else its outlet, else the article.
     """
     origins: set[str] = set()
     for m in members:
-        named = [s for s in m.report.sources if s.relation != "published"]
+        named = [
+            s
+            for s in m.report.sources
+            if s.relation != "published" and s.kind in ORIGIN_KINDS and s.name[:1].isupper()
+        ]
         if named:
             origins.add(_norm(named[0].name))
         elif m.outlet:
