@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: setup demo test lint typecheck vendor train eval clean
+.PHONY: setup demo test lint vendor gazetteer train eval clean
 
 # Create .venv with the corroborate command and every optional extra.
 setup: $(BIN)/corroborate
@@ -30,6 +30,15 @@ test: setup
 lint: setup
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
+
+# Score extraction on ../shared/benchmark/dev and write the table into README.md.
+eval: setup
+	$(BIN)/python scripts/eval_all.py --shared $(SHARED)
+
+# Rebuild the learned artifacts (committed under src/corroborate/extract/data/models/)
+# from ../shared/benchmark/dev.
+train: setup
+	$(BIN)/python scripts/train_events.py --shared $(SHARED)
 
 # Vendor the web UI's JavaScript, CSS and basemap from the npm registry
 # (the results are committed, so a fresh clone needs no npm).

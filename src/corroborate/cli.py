@@ -116,6 +116,9 @@ def extract(
     allow_private: Annotated[
         bool, typer.Option(help="Allow URLs on private or loopback addresses.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(help="Extraction processes (models load once per process).")
+    ] = 1,
 ) -> None:
     """Extract events from documents and print one JSON line per document.
 
@@ -129,18 +132,21 @@ def extract(
       corroborate extract news.jsonl > events.jsonl
 
       cat news.jsonl | corroborate extract -
+
+      corroborate extract --workers 2 year.jsonl > events.jsonl
     """
     srcs = sources or ["-"]
     _check_inputs(srcs)
+    if workers < 1:
+        raise _fail("--workers must be at least 1")
     try:
-        pipeline = _pipeline()
         out = sys.stdout
-        for item in _read(srcs, allow_private=allow_private):
+        for item, result in _extracted(_read(srcs, allow_private=allow_private), workers):
             if isinstance(item, Reject):
                 doc_id = item.external_id or item.origin
                 out.write(json.dumps({"id": doc_id, "error": item.detail}, ensure_ascii=False))
             else:
-                result = pipeline.extract(item)
+                assert result is not None
                 out.write(json.dumps(result.to_dict(), ensure_ascii=False))
             out.write("\n")
             out.flush()
@@ -148,6 +154,20 @@ def extract(
         raise _fail(exc.message) from None
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return
+
+
+def _extracted(
+    items: Iterator[Article | Reject], workers: int
+) -> Iterator[tuple[Article | Reject, Any]]:
+    """Pairs (input item, its extraction or None for a reject), in input order."""
+    if workers == 1:
+        pipeline = _pipeline()
+        for item in items:
+            yield item, (None if isinstance(item, Reject) else pipeline.extract(item))
+        return
+    from corroborate.extract.parallel import extract_parallel
+
+    yield from extract_parallel(items, workers=workers)
 
 
 @app.command()

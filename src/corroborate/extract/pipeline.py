@@ -155,6 +155,9 @@ class Pipeline:
         casualties = find_casualties(text, lexicon=res.casualties)
         claims = find_sources(text, lexicon=res.sources, outlet=article.outlet, language=language)
         vague = {s.start for s in sentences if res.events.is_vague(s)}
+        # The statistical NER runs once, on the sentences that carry an event.
+        event_spans = sorted({(s.start, s.end) for g in groups for s in g.sentences})
+        persons = res.nlp.person_spans(text, event_spans) if res.nlp is not None else []
         other_sentences = {s.start for g in groups[1:] for s in g.sentences}
         reports = []
         for i, group in enumerate(groups):
@@ -169,6 +172,7 @@ class Pipeline:
                     dates=dates,
                     casualties=casualties,
                     claims=claims,
+                    persons=persons,
                 )
             )
         return Extraction(id=doc_id, language=language, events=tuple(reports), framing=framing)
@@ -225,6 +229,7 @@ class Pipeline:
         dates: Sequence[DateMention],
         casualties: Sequence[CasualtyMention],
         claims: Sequence[SourceClaim],
+        persons: Sequence[tuple[int, int]],
     ) -> Report:
         res = self.resources
         evidence: list[Evidence] = []
@@ -254,8 +259,7 @@ class Pipeline:
         ]
         everywhere = find_actors(sentences, lexicon=res.actors)
         exclude = [(m.start, m.end) for m in everywhere if m.kind in {"named", "state"}]
-        if res.nlp is not None:
-            exclude.extend(res.nlp.person_spans(text, focus))
+        exclude.extend(persons)
         exclude.extend(_datelines(text))
         countries = tuple(dict.fromkeys(m.country for m in everywhere if m.country))
         place: PlaceResult | None = extract_place(
