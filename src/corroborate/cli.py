@@ -437,7 +437,9 @@ def serve(
 @app.command("eval")
 def eval_(
     gold: Annotated[Path, typer.Argument(help="A gold JSON Lines file.")],
-    kind: Annotated[str, typer.Option(help="acled, case, ptc, gtd or ucdp.")] = "acled",
+    kind: Annotated[
+        str, typer.Option(help="acled, case, ptc, gtd, ucdp or clusters.")
+    ] = "acled",
     limit: Annotated[int | None, typer.Option(help="Score only the first N rows.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     markdown: Annotated[bool, typer.Option(help="Print a Markdown table.")] = False,
@@ -454,6 +456,8 @@ def eval_(
       corroborate eval case2021_task2_finegrained.jsonl --kind case --json
 
       corroborate eval ptc_propaganda_spans.jsonl --kind ptc --markdown
+
+      corroborate eval news_incident_clusters.jsonl --kind clusters
     """
     from corroborate.evaluate import evaluate
 

@@ -31,7 +31,7 @@ __all__ = [
     "weighted_f1",
 ]
 
-KINDS = ("acled", "case", "ptc", "gtd", "ucdp")
+KINDS = ("acled", "case", "ptc", "gtd", "ucdp", "clusters")
 
 INTER_LABELS = {
     "state forces": 1,
@@ -423,6 +423,106 @@ def _ucdp(rows: Iterable[dict[str, Any]], run: Callable[[Article], Extraction]) 
     return t
 
 
+def bcubed(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering ``pred`` against ``gold``.
+
+    Both map item → cluster id over the same items.
+    """
+    from collections import defaultdict
+
+    g_members: dict[str, set[str]] = defaultdict(set)
+    p_members: dict[str, set[str]] = defaultdict(set)
+    for item, c in gold.items():
+        g_members[c].add(item)
+    for item, c in pred.items():
+        p_members[c].add(item)
+    precision = recall = 0.0
+    for item in gold:
+        same_p = p_members[pred[item]]
+        same_g = g_members[gold[item]]
+        both = len(same_p & same_g)
+        precision += both / len(same_p)
+        recall += both / len(same_g)
+    n = len(gold)
+    if not n:
+        return math.nan, math.nan, math.nan
+    p, r = precision / n, recall / n
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def evaluate_clusters(
+    path: Path,
+    *,
+    extractor: Extractor,
+    limit: int | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> ScoreTable:
+    """Ingest articles with a gold incident id into a fresh store and score the incidents.
+
+    An article that yields no incident counts as a singleton.
+    """
+    import tempfile
+    import time
+
+    from corroborate.ingest import ingest
+    from corroborate.resolve import Resolver
+    from corroborate.store import open_store
+
+    start = time.perf_counter()
+    rows = [r for r in read_gold(path, limit=limit) if r.get("text")]
+    gold: dict[str, str] = {}
+    articles: list[Article] = []
+    for i, row in enumerate(rows):
+        ext_id = str(row.get("record_id") or row.get("id") or i)
+        gold[ext_id] = str(row.get("incident_cluster_id") or row.get("incident_id") or ext_id)
+        articles.append(
+            Article.create(
+                row["text"],
+                external_id=ext_id,
+                published=row.get("published") or row.get("published_inferred"),
+                outlet=row.get("outlet"),
+                url=row.get("url"),
+                title=row.get("title"),
+                language=row.get("language"),
+            )
+        )
+
+    class _Counting:
+        def extract(self, article: Article) -> Extraction:
+            out = extractor.extract(article)
+            if on_row is not None:
+                on_row()
+            return out
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "clusters.db"))
+        with store:
+            ingest(articles, store=store, extractor=_Counting(), resolver=Resolver())
+            pred: dict[str, str] = {}
+            for inc in store.iter_incidents(None):
+                for m in inc.members:
+                    # An article's primary report decides its incident.
+                    if m.report_id.endswith(":0"):
+                        pred.setdefault(m.article_id, inc.incident_id)
+    for ext_id in gold:
+        pred.setdefault(ext_id, f"singleton:{ext_id}")
+    p, r, f = bcubed(gold, pred)
+    t = ScoreTable("clusters", str(path), len(gold))
+    n = len(gold)
+    t.scores += [
+        Score("B-cubed precision", p, n),
+        Score("B-cubed recall", r, n),
+        Score("B-cubed F1", f, n),
+        Score(
+            "articles placed in an incident",
+            sum(not v.startswith("singleton:") for v in pred.values()) / n if n else math.nan,
+            n,
+        ),
+    ]
+    t.seconds = time.perf_counter() - start
+    return t
+
+
 _SCORERS: dict[
     str, Callable[[Iterable[dict[str, Any]], Callable[[Article], Extraction]], ScoreTable]
 ] = {
@@ -443,6 +543,8 @@ def evaluate(
     on_row: Callable[[], None] | None = None,
 ) -> ScoreTable:
     """Run the extractor over a gold file and score it."""
+    if kind == "clusters":
+        return evaluate_clusters(path, extractor=extractor, limit=limit, on_row=on_row)
     if kind not in _SCORERS:
         raise ConfigError(f"unknown gold kind {kind!r}; use one of {', '.join(KINDS)}")
     import time

@@ -29,8 +29,10 @@ from corroborate.extract.dates import DateMention, DateRules, find_dates, pick_e
 from corroborate.extract.events import EventGroup, EventLexicon, detect_events
 from corroborate.extract.framing import FramingLexicon, find_loaded_terms
 from corroborate.extract.gazetteer import Gazetteer
-from corroborate.extract.nlp import NlpEntities, load_nlp
+from corroborate.extract.language import LanguageDetector
+from corroborate.extract.nlp import MODELS, NlpEntities, load_nlp
 from corroborate.extract.places import PlaceHints, PlaceResult, extract_place
+from corroborate.extract.resources import load_json
 from corroborate.extract.sources import SourceLexicon, find_sources, source_evidence
 from corroborate.extract.summary import build_summary
 from corroborate.extract.text import Sentence, split_sentences
@@ -40,6 +42,7 @@ __all__ = [
     "DEFAULT_CONFIG",
     "EventExtractor",
     "Pipeline",
+    "ResourceSet",
     "Resources",
     "register_event_extractor",
     "registered_event_extractors",
@@ -53,8 +56,9 @@ DEFAULT_CONFIG: Mapping[str, str] = {"events": "events.rules", "nlp": "spacy"}
 
 @dataclass(slots=True)
 class Resources:
-    """Everything the extractors need, loaded once and passed in."""
+    """Everything the extractors need for one language, loaded once and passed in."""
 
+    language: str
     gazetteer: Gazetteer
     events: EventLexicon
     actors: ActorLexicon
@@ -67,17 +71,90 @@ class Resources:
 
     @classmethod
     def load(cls, *, language: str = "en", use_nlp: bool = True) -> Resources:
-        gazetteer = Gazetteer.load()
+        return ResourceSet.load(use_nlp=use_nlp).get(language)
+
+
+class ResourceSet:
+    """Resources per language, loaded on first use; the gazetteer and the
+    multilingual lexicons are shared by all languages."""
+
+    def __init__(
+        self,
+        *,
+        gazetteer: Gazetteer,
+        dates: DateRules,
+        sources: SourceLexicon,
+        framing: FramingLexicon,
+        use_nlp: bool = True,
+        detector: LanguageDetector | None = None,
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.dates = dates
+        self.sources = sources
+        self.framing = framing
+        self.use_nlp = use_nlp
+        self.detector = detector or LanguageDetector()
+        self._by_language: dict[str, Resources] = {}
+
+    @classmethod
+    def load(cls, *, use_nlp: bool = True) -> ResourceSet:
         return cls(
-            gazetteer=gazetteer,
-            events=EventLexicon.load(language),
-            actors=ActorLexicon.load(demonyms=gazetteer.demonyms(), language=language),
-            casualties=CasualtyLexicon.load(language),
-            dates=DateRules.load(language),
+            gazetteer=Gazetteer.load(),
+            dates=DateRules.load(*DATE_LANGUAGES),
             sources=SourceLexicon.load(),
             framing=FramingLexicon.load(),
-            nlp=load_nlp(language, place_patterns=gazetteer.entity_patterns()) if use_nlp else None,
+            use_nlp=use_nlp,
         )
+
+    def get(self, language: str) -> Resources:
+        """The resources of ``language``; ExtractionError when it has no event lexicon."""
+        if language not in self._by_language:
+            gaz = self.gazetteer
+            nlp = None
+            if self.use_nlp and language in MODELS:
+                nlp = load_nlp(language, place_patterns=gaz.entity_patterns())
+            self._by_language[language] = Resources(
+                language=language,
+                gazetteer=gaz,
+                events=EventLexicon.load(language),
+                actors=ActorLexicon.load(
+                    demonyms=gaz.demonyms(), language=_actor_language(language)
+                ),
+                casualties=CasualtyLexicon.load(_casualty_language(language)),
+                dates=self.dates,
+                sources=self.sources,
+                framing=self.framing,
+                nlp=nlp,
+            )
+        return self._by_language[language]
+
+    def supports(self, language: str) -> bool:
+        """Whether an event lexicon ships for ``language``."""
+        try:
+            load_json(f"events/{language}.json")
+        except ExtractionError:
+            return False
+        return True
+
+
+#: Languages whose date rules are loaded (those with a data file).
+DATE_LANGUAGES: tuple[str, ...] = ("en", "fr", "ar")
+
+
+def _actor_language(language: str) -> str:
+    try:
+        load_json(f"actors/{language}.json")
+    except ExtractionError:
+        return "en"  # named groups and demonyms are mostly written alike
+    return language
+
+
+def _casualty_language(language: str) -> str:
+    try:
+        load_json(f"casualties/{language}.json")
+    except ExtractionError:
+        return "en"
+    return language
 
 
 class EventExtractor(Protocol):
@@ -118,13 +195,13 @@ def registered_event_extractors() -> list[str]:
 class Pipeline:
     """Runs every extractor over an article and assembles the contract's events."""
 
-    def __init__(self, *, resources: Resources, event_extractor: EventExtractor) -> None:
+    def __init__(self, *, resources: ResourceSet, event_extractor: EventExtractor) -> None:
         self.resources = resources
         self.event_extractor = event_extractor
 
     @classmethod
     def from_config(
-        cls, config: Mapping[str, str] | None = None, *, resources: Resources | None = None
+        cls, config: Mapping[str, str] | None = None, *, resources: ResourceSet | None = None
     ) -> Pipeline:
         cfg = {**DEFAULT_CONFIG, **(config or {})}
         name = cfg["events"]
@@ -132,7 +209,7 @@ class Pipeline:
             raise ExtractionError(
                 f"no event extractor named {name!r}; known: {', '.join(_EVENT_EXTRACTORS)}"
             )
-        res = resources or Resources.load(use_nlp=cfg.get("nlp") == "spacy")
+        res = resources or ResourceSet.load(use_nlp=cfg.get("nlp") == "spacy")
         return cls(resources=res, event_extractor=_EVENT_EXTRACTORS[name]())
 
     # ------------------------------------------------------------------
@@ -142,11 +219,13 @@ class Pipeline:
 
     def extract(self, article: Article) -> Extraction:
         text = article.text
-        res = self.resources
         doc_id = article.article_id if article.external_id else (article.origin or article.id)
-        language = article.language or "en"
+        language = self.resources.detector.detect(text, hint=article.language)
+        framing = self._framing(text, language or "und")
+        if language is None or not self.resources.supports(language):
+            return Extraction(id=doc_id, language=language, events=(), framing=framing)
+        res = self.resources.get(language)
         sentences = split_sentences(text)
-        framing = self._framing(text, language)
         groups = self.event_extractor(sentences, resources=res)
         if not groups:
             return Extraction(id=doc_id, language=language, events=(), framing=framing)
@@ -164,6 +243,7 @@ class Pipeline:
             reports.append(
                 self._report(
                     group,
+                    res=res,
                     primary=i == 0,
                     text=text,
                     sentences=sentences,
@@ -177,42 +257,6 @@ class Pipeline:
             )
         return Extraction(id=doc_id, language=language, events=tuple(reports), framing=framing)
 
-    def _actor_mentions(
-        self,
-        group: EventGroup,
-        ordered: Sequence[Sentence],
-        sentences: Sequence[Sentence],
-        in_event: Callable[[int], bool],
-        in_group: set[int],
-    ) -> list[ActorMention]:
-        """Actor mentions for one event, from the most telling sentences first.
-
-        Sentences whose cues are of the event's own type come first; other
-        cue sentences and then the rest of the event's sentences only add
-        what is still missing, and from those only victims and the doers of
-        a cue ("bombed by X") count, never a bystander ("evacuated by the army").
-        """
-        lex = self.resources.actors
-        own = [
-            s
-            for s in ordered
-            if any(
-                s.start <= c.start < s.end
-                and events_mod.event_type_of(c.sub_event_type) == group.event_type
-                for c in group.cues
-            )
-        ]
-        rest = [s for s in ordered if s not in own]
-        mentions = _agents_of_cues(find_actors(own, lexicon=lex), group)
-        if not any(m.inter in actors_mod.ARMED for m in mentions):
-            more = _agents_of_cues(find_actors(rest, lexicon=lex), group)
-            mentions += [m for m in more if m.agent or m.inter not in actors_mod.ARMED]
-        if not mentions:
-            extra = [s for s in sentences if in_event(s.start) and s.start not in in_group]
-            more = _agents_of_cues(find_actors(extra, lexicon=lex), group)
-            mentions = [m for m in more if m.inter not in actors_mod.ARMED]
-        return mentions
-
     # ------------------------------------------------------------------
     def _framing(self, text: str, language: str) -> Framing:
         return find_loaded_terms(text, lexicon=self.resources.framing, language=language)
@@ -221,6 +265,7 @@ class Pipeline:
         self,
         group: EventGroup,
         *,
+        res: Resources,
         primary: bool,
         text: str,
         sentences: Sequence[Sentence],
@@ -231,7 +276,6 @@ class Pipeline:
         claims: Sequence[SourceClaim],
         persons: Sequence[tuple[int, int]],
     ) -> Report:
-        res = self.resources
         evidence: list[Evidence] = []
         anchor = group.anchor
         anchor_sentence = next(s for s in group.sentences if s.start <= anchor < s.end + 1)
@@ -248,7 +292,7 @@ class Pipeline:
             return primary and sent.start not in other_sentences
 
         # --- actors (mentions first: their names are not places) -------
-        mentions = self._actor_mentions(group, ordered, sentences, in_event, in_group)
+        mentions = _actor_mentions(res, group, ordered, sentences, in_event, in_group)
         # --- place -----------------------------------------------------
         # The event's own sentences first, then (for the primary event) the
         # article's other specific sentences, in order: notes often name the
@@ -344,6 +388,43 @@ class Pipeline:
             evidence=tuple(sorted(evidence, key=lambda e: (e.start, e.field))),
         )
         return report.with_(summary=_summary(report))
+
+
+def _actor_mentions(
+    res: Resources,
+    group: EventGroup,
+    ordered: Sequence[Sentence],
+    sentences: Sequence[Sentence],
+    in_event: Callable[[int], bool],
+    in_group: set[int],
+) -> list[ActorMention]:
+    """Actor mentions for one event, from the most telling sentences first.
+
+    Sentences whose cues are of the event's own type come first; other
+    cue sentences and then the rest of the event's sentences only add
+    what is still missing, and from those only victims and the doers of
+    a cue ("bombed by X") count, never a bystander ("evacuated by the army").
+    """
+    lex = res.actors
+    own = [
+        s
+        for s in ordered
+        if any(
+            s.start <= c.start < s.end
+            and events_mod.event_type_of(c.sub_event_type) == group.event_type
+            for c in group.cues
+        )
+    ]
+    rest = [s for s in ordered if s not in own]
+    mentions = _agents_of_cues(find_actors(own, lexicon=lex), group)
+    if not any(m.inter in actors_mod.ARMED for m in mentions):
+        more = _agents_of_cues(find_actors(rest, lexicon=lex), group)
+        mentions += [m for m in more if m.agent or m.inter not in actors_mod.ARMED]
+    if not mentions:
+        extra = [s for s in sentences if in_event(s.start) and s.start not in in_group]
+        more = _agents_of_cues(find_actors(extra, lexicon=lex), group)
+        mentions = [m for m in more if m.inter not in actors_mod.ARMED]
+    return mentions
 
 
 def _agents_of_cues(mentions: list[ActorMention], group: EventGroup) -> list[ActorMention]:
