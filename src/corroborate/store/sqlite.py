@@ -14,84 +14,63 @@ transaction (as a savepoint, so its own failure undoes only its own work).
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
-from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from os import PathLike
 from typing import Any
 
-from corroborate.errors import ConfigError, NotFound, StoreError
-from corroborate.model import Article, Extraction, Framing, Incident, Reject, Report
+from corroborate.errors import NotFound, StoreError
+from corroborate.model import Article, Extraction, Framing, Incident, Reject
+from corroborate.store import _common
+from corroborate.store._common import (
+    ARTICLE_COLUMNS,
+    DEFAULT_TIMEOUT,
+    INCIDENT_COLUMNS,
+    ORDER,
+    REPORT_COLUMNS,
+    SearchTerm,
+    article_from_row,
+    article_values,
+    candidate_where,
+    check_page,
+    dumps,
+    filter_where,
+    incident_event_from_row,
+    incident_from_data,
+    incident_values,
+    now,
+    reject_from_row,
+    report_dict,
+    report_values,
+    search_terms,
+    stats_dict,
+    stored_report_from_row,
+)
+from corroborate.store._common import extractor_version as _extractor_version
 from corroborate.store.base import IncidentFilter, StoredReport
 
 __all__ = ["DEFAULT_TIMEOUT", "SQLiteStore", "fts_query"]
 
-#: Seconds a writer waits for another writer's lock before giving up.
-DEFAULT_TIMEOUT = 30.0
-
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-_ITER_CHUNK = 200
-
-_ARTICLE_COLUMNS = (
-    "hash, external_id, url, outlet, published, language, title, origin, text, ingested_at"
-)
+_ARTICLES = ", ".join(ARTICLE_COLUMNS)
 _REPORT_SELECT = """
     SELECT r.report_id, r.article_hash, r.idx, r.data, r.incident_id, r.extractor_version,
            a.external_id, a.outlet, a.url, a.published, a.language
     FROM reports r JOIN articles a ON a.hash = r.article_hash
 """
-_ORDER = "ORDER BY i.event_date DESC NULLS LAST, i.incident_id ASC"
 
 
 # --- helpers ---------------------------------------------------------------
-
-
-def _now() -> str:
-    """The current time as ISO 8601 UTC with milliseconds, e.g. 2024-01-02T03:04:05.678Z."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _casefold(value: object) -> str | None:
     return value.casefold() if isinstance(value, str) else None
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def _report_dict(report: Report) -> dict[str, Any]:
-    """``Report.to_dict`` plus the character offsets of its sources.
-
-    ``SourceClaim.to_dict`` leaves its offsets out of the output contract;
-    the store keeps them so that a report read back equals the one stored.
-    """
-    d = report.to_dict()
-    d["sources"] = [{**s.to_dict(), "start": s.start, "end": s.end} for s in report.sources]
-    return d
-
-
-def _incident_dict(incident: Incident) -> dict[str, Any]:
-    """``Incident.to_dict`` with source offsets kept (see :func:`_report_dict`)."""
-    d = incident.to_dict()
-    d["sources"] = _report_dict(incident.record)["sources"]
-    for member_dict, member in zip(d["reports"], incident.members, strict=True):
-        member_dict["report"] = _report_dict(member.report)
-    return d
-
-
-def _extractor_version(reports: Iterable[Report]) -> str | None:
-    """The extractors behind some reports, as ``name@version`` joined by commas."""
-    names = sorted({f"{e.extractor}@{e.version}" for r in reports for e in r.evidence})
-    return ",".join(names) or None
-
-
-_FTS_TERM = re.compile(r'"([^"]*)"|(\S+)')
-_WORD = re.compile(r"\w", re.UNICODE)
+def _fts_phrase(term: SearchTerm) -> str:
+    quoted = '"' + term.text.replace('"', '""') + '"'
+    return quoted + ("*" if term.prefix else "")
 
 
 def fts_query(text: str) -> str | None:
@@ -101,36 +80,13 @@ def fts_query(text: str) -> str | None:
     matches a prefix (``prospect*``). FTS5 operators and punctuation are taken
     literally, so no input raises a syntax error.
     """
-    parts: list[str] = []
-    for match in _FTS_TERM.finditer(text):
-        phrase, word = match.group(1), match.group(2)
-        term = phrase if phrase is not None else word
-        prefix = phrase is None and term.endswith("*")
-        term = term.rstrip("*") if prefix else term
-        if not _WORD.search(term):
-            continue
-        quoted = '"' + term.replace('"', '""') + '"'
-        parts.append(quoted + ("*" if prefix else ""))
+    parts = [_fts_phrase(term) for term in search_terms(text)]
     return " ".join(parts) if parts else None
 
 
-@cache
 def _migrations() -> tuple[tuple[int, str, str], ...]:
     """The migration files, as (version, name, sql), in order; versions run 1..n."""
-    folder = resources.files("corroborate.store").joinpath("migrations")
-    found: list[tuple[int, str, str]] = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
-    found.sort()
-    for expected, (version, name, _) in enumerate(found, start=1):
-        if version != expected:
-            raise StoreError(
-                f"store migrations are out of order: expected version {expected}, "
-                f"found {version:04d}_{name}.sql"
-            )
-    return tuple(found)
+    return _common.load_migrations("migrations")
 
 
 def _split_sql(script: str) -> list[str]:
@@ -150,81 +106,40 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-def _stored_report(row: sqlite3.Row) -> StoredReport:
-    external_id = row["external_id"]
-    return StoredReport(
-        report_id=row["report_id"],
-        article_hash=row["article_hash"],
-        index=row["idx"],
-        report=Report.from_dict(json.loads(row["data"])),
-        incident_id=row["incident_id"],
-        extra={
-            "article_id": external_id if external_id is not None else row["article_hash"],
-            "external_id": external_id,
-            "outlet": row["outlet"],
-            "url": row["url"],
-            "published": row["published"],
-            "language": row["language"],
-            "extractor_version": row["extractor_version"],
-        },
-    )
+class _SQLiteDialect:
+    """SQLite's spelling of the shared incident filters."""
+
+    param = "?"
+
+    def nocase_equal(self, column: str) -> str:
+        return f"{column} = ? COLLATE NOCASE"
+
+    def actor_match(self, needle: str) -> tuple[str, list[Any]]:
+        return (
+            "(instr(casefold(i.actor1), ?) > 0 OR instr(casefold(i.actor2), ?) > 0)",
+            [needle, needle],
+        )
+
+    def search_match(self, terms: list[SearchTerm]) -> tuple[str, list[Any]] | None:
+        return (
+            "i.incident_id IN (SELECT r.incident_id FROM reports r"
+            " JOIN articles a ON a.hash = r.article_hash"
+            " WHERE r.incident_id IS NOT NULL AND a.seq IN"
+            " (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))",
+            [" ".join(_fts_phrase(term) for term in terms)],
+        )
 
 
-def _article(row: sqlite3.Row) -> Article:
-    return Article(
-        id=row["hash"],
-        text=row["text"],
-        external_id=row["external_id"],
-        url=row["url"],
-        outlet=row["outlet"],
-        published=row["published"],
-        language=row["language"],
-        title=row["title"],
-        origin=row["origin"],
-    )
+_DIALECT = _SQLiteDialect()
 
 
 def _filter_sql(flt: IncidentFilter | None) -> tuple[str, list[Any]]:
     """The WHERE clause (possibly empty) and its parameters for an incident filter."""
-    if flt is None:
-        return "", []
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column in ("country", "admin1", "event_type", "sub_event_type", "grade"):
-        value = getattr(flt, column)
-        if value is not None:
-            clauses.append(f"i.{column} = ? COLLATE NOCASE")
-            params.append(value)
-    if flt.date_from is not None:
-        clauses.append("i.event_date >= ?")
-        params.append(flt.date_from)
-    if flt.date_to is not None:
-        if len(flt.date_to) >= 10:
-            clauses.append("i.event_date <= ?")
-            params.append(flt.date_to)
-        else:  # a month or a year: inclusive of all of it
-            clauses.append("substr(i.event_date, 1, ?) <= ?")
-            params.extend([len(flt.date_to), flt.date_to])
-    if flt.actor is not None and flt.actor.strip():
-        needle = flt.actor.strip().casefold()
-        clauses.append("(instr(casefold(i.actor1), ?) > 0 OR instr(casefold(i.actor2), ?) > 0)")
-        params.extend([needle, needle])
-    if flt.min_fatalities is not None:
-        clauses.append("i.fatalities_best >= ?")
-        params.append(flt.min_fatalities)
-    if flt.q is not None:
-        query = fts_query(flt.q)
-        if query is not None:
-            clauses.append(
-                "i.incident_id IN (SELECT r.incident_id FROM reports r"
-                " JOIN articles a ON a.hash = r.article_hash"
-                " WHERE r.incident_id IS NOT NULL AND a.seq IN"
-                " (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
-            )
-            params.append(query)
-    if not clauses:
-        return "", []
-    return "WHERE " + " AND ".join(clauses), params
+    return filter_where(flt, _DIALECT)
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join("?" for _ in range(n))
 
 
 # --- the store ---------------------------------------------------------------
@@ -327,7 +242,7 @@ class SQLiteStore:
                     self._exec(statement)
                 self._exec(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                    (version, name, _now()),
+                    (version, name, now()),
                 )
                 self._exec(f"PRAGMA user_version = {version:d}")
 
@@ -403,20 +318,9 @@ class SQLiteStore:
         """Store an article; return False (and change nothing) when its hash is known."""
         with self.transaction():
             cursor = self._exec(
-                f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                f"INSERT INTO articles ({_ARTICLES}) VALUES ({_placeholders(len(ARTICLE_COLUMNS))})"
                 " ON CONFLICT (hash) DO NOTHING",
-                (
-                    article.id,
-                    article.external_id,
-                    article.url,
-                    article.outlet,
-                    article.published,
-                    article.language,
-                    article.title,
-                    article.origin,
-                    article.text,
-                    _now(),
-                ),
+                article_values(article, ingested_at=now()),
             )
             return cursor.rowcount == 1
 
@@ -424,20 +328,18 @@ class SQLiteStore:
         return self._read_one("SELECT 1 FROM articles WHERE hash = ?", (article_hash,)) is not None
 
     def get_article(self, article_hash: str) -> Article | None:
-        row = self._read_one(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE hash = ?", (article_hash,)
-        )
-        return _article(row) if row is not None else None
+        row = self._read_one(f"SELECT {_ARTICLES} FROM articles WHERE hash = ?", (article_hash,))
+        return article_from_row(row) if row is not None else None
 
     def find_article(self, article_id: str) -> Article | None:
         """Look up by external id first (the latest ingested wins), then by hash."""
         row = self._read_one(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE external_id = ?"
+            f"SELECT {_ARTICLES} FROM articles WHERE external_id = ?"
             " ORDER BY ingested_at DESC, seq DESC LIMIT 1",
             (article_id,),
         )
         if row is not None:
-            return _article(row)
+            return article_from_row(row)
         return self.get_article(article_id)
 
     def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
@@ -446,12 +348,12 @@ class SQLiteStore:
         if match is None:
             return []
         rows = self._read(
-            f"SELECT {', '.join('a.' + c.strip() for c in _ARTICLE_COLUMNS.split(','))}"
+            f"SELECT {', '.join('a.' + c for c in ARTICLE_COLUMNS)}"
             " FROM articles_fts f JOIN articles a ON a.seq = f.rowid"
             " WHERE articles_fts MATCH ? ORDER BY f.rank, a.seq LIMIT ?",
             (match, limit),
         )
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     # --- extraction ----------------------------------------------------
 
@@ -479,43 +381,23 @@ class SQLiteStore:
                 ).fetchall()
             }
             self._exec("DELETE FROM reports WHERE article_hash = ?", (article_hash,))
-            now = _now()
+            created = now()
             for index, report in enumerate(extraction.events):
                 report_id = f"{article_hash}:{index}"
-                data = _dumps(_report_dict(report))
+                data = dumps(report_dict(report))
                 old = previous.get(report_id)
-                incident_id = old[1] if old is not None and old[0] == data else None
-                version = extractor_version or _extractor_version([report])
                 self._exec(
-                    "INSERT INTO reports (report_id, article_hash, idx, event_type,"
-                    " sub_event_type, event_date, time_precision, country, admin1, location,"
-                    " latitude, longitude, actor1, actor2, civilian_targeting, fatalities_low,"
-                    " fatalities_best, fatalities_high, data, incident_id, extractor_version,"
-                    " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, ?, ?, ?)",
-                    (
-                        report_id,
-                        article_hash,
-                        index,
-                        report.event_type,
-                        report.sub_event_type,
-                        report.event_date,
-                        report.time_precision,
-                        report.country,
-                        report.admin1,
-                        report.location,
-                        report.latitude,
-                        report.longitude,
-                        report.actor1,
-                        report.actor2,
-                        int(report.civilian_targeting),
-                        report.fatalities.low,
-                        report.fatalities.best,
-                        report.fatalities.high,
-                        data,
-                        incident_id,
-                        version,
-                        now,
+                    f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)})"
+                    f" VALUES ({_placeholders(len(REPORT_COLUMNS))})",
+                    report_values(
+                        report_id=report_id,
+                        article_hash=article_hash,
+                        index=index,
+                        report=report,
+                        data=data,
+                        incident_id=old[1] if old is not None and old[0] == data else None,
+                        version=extractor_version or _extractor_version([report]),
+                        created=created,
                     ),
                 )
             self._exec(
@@ -530,10 +412,10 @@ class SQLiteStore:
                     article_hash,
                     extraction.id,
                     extraction.language,
-                    _dumps(extraction.framing.to_dict()),
+                    dumps(extraction.framing.to_dict()),
                     extraction.framing.score,
                     extractor_version or _extractor_version(extraction.events),
-                    now,
+                    created,
                 ),
             )
             return self.reports_for_article(article_hash)
@@ -559,16 +441,16 @@ class SQLiteStore:
         rows = self._read(
             _REPORT_SELECT + " WHERE r.article_hash = ? ORDER BY r.idx", (article_hash,)
         )
-        return [_stored_report(row) for row in rows]
+        return [stored_report_from_row(row) for row in rows]
 
     def get_report(self, report_id: str) -> StoredReport | None:
         row = self._read_one(_REPORT_SELECT + " WHERE r.report_id = ?", (report_id,))
-        return _stored_report(row) if row is not None else None
+        return stored_report_from_row(row) if row is not None else None
 
     def reports_without_incident(self) -> list[StoredReport]:
         """Reports not yet in any incident, in the order their articles were ingested."""
         rows = self._read(_REPORT_SELECT + " WHERE r.incident_id IS NULL ORDER BY a.seq, r.idx")
-        return [_stored_report(row) for row in rows]
+        return [stored_report_from_row(row) for row in rows]
 
     # --- incidents -----------------------------------------------------
 
@@ -580,51 +462,18 @@ class SQLiteStore:
         moved to this one. ``created``/``updated`` columns fall back to the
         time of saving when the incident has none (its JSON keeps ``None``).
         """
-        record = incident.record
-        now = _now()
+        saved_at = now()
         with self.transaction():
             existing = self._exec(
                 "SELECT created FROM incidents WHERE incident_id = ?", (incident.incident_id,)
             ).fetchone()
-            created = incident.created or (existing["created"] if existing else None) or now
+            created = incident.created or (existing["created"] if existing else None) or saved_at
             self._exec(
-                "INSERT INTO incidents (incident_id, event_type, sub_event_type, event_date,"
-                " country, admin1, location, latitude, longitude, fatalities_low,"
-                " fatalities_best, fatalities_high, grade, origins, actor1, actor2, n_reports,"
-                " created, updated, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                " ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO UPDATE SET"
-                " event_type = excluded.event_type, sub_event_type = excluded.sub_event_type,"
-                " event_date = excluded.event_date, country = excluded.country,"
-                " admin1 = excluded.admin1, location = excluded.location,"
-                " latitude = excluded.latitude, longitude = excluded.longitude,"
-                " fatalities_low = excluded.fatalities_low,"
-                " fatalities_best = excluded.fatalities_best,"
-                " fatalities_high = excluded.fatalities_high, grade = excluded.grade,"
-                " origins = excluded.origins, actor1 = excluded.actor1,"
-                " actor2 = excluded.actor2, n_reports = excluded.n_reports,"
-                " created = excluded.created, updated = excluded.updated, data = excluded.data",
-                (
-                    incident.incident_id,
-                    record.event_type,
-                    record.sub_event_type,
-                    record.event_date,
-                    record.country,
-                    record.admin1,
-                    record.location,
-                    record.latitude,
-                    record.longitude,
-                    record.fatalities.low,
-                    record.fatalities.best,
-                    record.fatalities.high,
-                    incident.grade,
-                    incident.origins,
-                    record.actor1,
-                    record.actor2,
-                    len(incident.members),
-                    created,
-                    incident.updated or now,
-                    _dumps(_incident_dict(incident)),
-                ),
+                f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)})"
+                f" VALUES ({_placeholders(len(INCIDENT_COLUMNS))})"
+                " ON CONFLICT (incident_id) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in INCIDENT_COLUMNS[1:]),
+                incident_values(incident, created=created, updated=incident.updated or saved_at),
             )
             members = {m.report_id for m in incident.members}
             current = [
@@ -654,7 +503,7 @@ class SQLiteStore:
 
     def get_incident(self, incident_id: str) -> Incident | None:
         row = self._read_one("SELECT data FROM incidents WHERE incident_id = ?", (incident_id,))
-        return Incident.from_dict(json.loads(row["data"])) if row is not None else None
+        return incident_from_data(row["data"]) if row is not None else None
 
     def candidate_incidents(
         self, *, date_from: str | None, date_to: str | None, country: str | None
@@ -665,23 +514,11 @@ class SQLiteStore:
         (a missing bound is open) or unknown, and its country is ``country``
         or unknown (any country when ``country`` is None).
         """
-        clauses: list[str] = []
-        params: list[Any] = []
-        if date_from is not None or date_to is not None:
-            bounds: list[str] = []
-            if date_from is not None:
-                bounds.append("i.event_date >= ?")
-                params.append(date_from)
-            if date_to is not None:
-                bounds.append("i.event_date <= ?")
-                params.append(date_to)
-            clauses.append(f"(i.event_date IS NULL OR ({' AND '.join(bounds)}))")
-        if country is not None:
-            clauses.append("(i.country IS NULL OR i.country = ? COLLATE NOCASE)")
-            params.append(country)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self._read(f"SELECT i.data FROM incidents i {where} {_ORDER}", params)
-        return [Incident.from_dict(json.loads(row["data"])) for row in rows]
+        where, params = candidate_where(
+            date_from=date_from, date_to=date_to, country=country, dialect=_DIALECT
+        )
+        rows = self._read(f"SELECT i.data FROM incidents i {where} {ORDER}", params)
+        return [incident_from_data(row["data"]) for row in rows]
 
     def list_incidents(
         self,
@@ -691,17 +528,16 @@ class SQLiteStore:
         offset: int = 0,
     ) -> tuple[list[Incident], int]:
         """A page of incidents (newest event first, undated last) and the total that match."""
-        if limit < 0 or offset < 0:
-            raise ConfigError(f"limit and offset must not be negative (got {limit}, {offset})")
+        check_page(limit, offset)
         where, params = _filter_sql(flt)
         with self._lock:
             total_row = self._read_one(f"SELECT count(*) FROM incidents i {where}", params)
             rows = self._read(
-                f"SELECT i.data FROM incidents i {where} {_ORDER} LIMIT ? OFFSET ?",
+                f"SELECT i.data FROM incidents i {where} {ORDER} LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             )
         total = int(total_row[0]) if total_row is not None else 0
-        return [Incident.from_dict(json.loads(row["data"])) for row in rows], total
+        return [incident_from_data(row["data"]) for row in rows], total
 
     def iter_incidents(self, flt: IncidentFilter | None = None) -> Iterator[Incident]:
         """Every matching incident in ``list_incidents`` order, read in small batches.
@@ -712,19 +548,21 @@ class SQLiteStore:
         where, params = _filter_sql(flt)
         ids = [
             row[0]
-            for row in self._read(f"SELECT i.incident_id FROM incidents i {where} {_ORDER}", params)
+            for row in self._read(f"SELECT i.incident_id FROM incidents i {where} {ORDER}", params)
         ]
-        for start in range(0, len(ids), _ITER_CHUNK):
-            chunk = ids[start : start + _ITER_CHUNK]
-            marks = ", ".join("?" for _ in chunk)
+        size = _common.ITER_CHUNK
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
             rows = self._read(
-                f"SELECT incident_id, data FROM incidents WHERE incident_id IN ({marks})", chunk
+                "SELECT incident_id, data FROM incidents"
+                f" WHERE incident_id IN ({_placeholders(len(chunk))})",
+                chunk,
             )
             found = {row["incident_id"]: row["data"] for row in rows}
             for incident_id in chunk:
                 data = found.get(incident_id)
                 if data is not None:
-                    yield Incident.from_dict(json.loads(data))
+                    yield incident_from_data(data)
 
     def log_incident_event(
         self,
@@ -739,7 +577,7 @@ class SQLiteStore:
             self._exec(
                 "INSERT INTO incident_log (incident_id, action, reason, detail, at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (incident_id, action, reason, _dumps(detail or {}), _now()),
+                (incident_id, action, reason, dumps(detail or {}), now()),
             )
 
     def incident_events(self, incident_id: str) -> list[dict[str, Any]]:
@@ -749,16 +587,7 @@ class SQLiteStore:
             " WHERE incident_id = ? ORDER BY id",
             (incident_id,),
         )
-        return [
-            {
-                "incident_id": row["incident_id"],
-                "action": row["action"],
-                "reason": row["reason"],
-                "detail": json.loads(row["detail"]),
-                "at": row["at"],
-            }
-            for row in rows
-        ]
+        return [incident_event_from_row(row) for row in rows]
 
     # --- rejects and stats ---------------------------------------------
 
@@ -767,7 +596,7 @@ class SQLiteStore:
             self._exec(
                 "INSERT INTO rejects (origin, external_id, reason, detail, created)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (reject.origin, reject.external_id, reject.reason, reject.detail, _now()),
+                (reject.origin, reject.external_id, reject.reason, reject.detail, now()),
             )
 
     def list_rejects(self, *, limit: int = 100) -> list[Reject]:
@@ -776,15 +605,7 @@ class SQLiteStore:
             "SELECT origin, external_id, reason, detail FROM rejects ORDER BY id DESC LIMIT ?",
             (limit,),
         )
-        return [
-            Reject(
-                origin=row["origin"],
-                reason=row["reason"],
-                detail=row["detail"],
-                external_id=row["external_id"],
-            )
-            for row in rows
-        ]
+        return [reject_from_row(row) for row in rows]
 
     def stats(self) -> dict[str, Any]:
         """``articles``, ``reports``, ``incidents``, ``rejects`` and ``rejects_by_reason``."""
@@ -796,11 +617,4 @@ class SQLiteStore:
             by_reason = self._read(
                 "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY reason"
             )
-        articles, reports, incidents, rejects = tuple(counts) if counts else (0, 0, 0, 0)
-        return {
-            "articles": int(articles),
-            "reports": int(reports),
-            "incidents": int(incidents),
-            "rejects": int(rejects),
-            "rejects_by_reason": {row[0]: int(row[1]) for row in by_reason},
-        }
+        return stats_dict(tuple(counts) if counts is not None else None, by_reason)
