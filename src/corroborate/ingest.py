@@ -14,6 +14,7 @@ from typing import Protocol
 
 from corroborate.model import Article, Extraction, IncidentMember, Reject
 from corroborate.resolve import Resolver
+from corroborate.resolve.syndication import fingerprint
 from corroborate.store.base import Store
 
 __all__ = ["Extractor", "IngestResult", "ingest"]
@@ -83,6 +84,7 @@ def ingest(
                 _notify(on_item, item, "duplicate")
                 continue
             stored = store.add_extraction(item.id, extraction)
+            fp = fingerprint(item.text) if stored else ()
             for sr in stored:
                 member = IncidentMember(
                     report_id=sr.report_id,
@@ -92,6 +94,7 @@ def ingest(
                     published=item.published,
                     language=extraction.language,
                     report=sr.report,
+                    fingerprint=fp,
                 )
                 placement = resolver.place(member, source=store)
                 store.save_incident(placement.incident)

@@ -421,6 +421,8 @@ class IncidentMember:
     published: str | None
     language: str | None
     report: Report
+    #: A sample of the article's hashed shingles, to spot syndicated copies.
+    fingerprint: tuple[int, ...] = ()
 
     @property
     def quote(self) -> str:
@@ -443,6 +445,7 @@ class IncidentMember:
             "quote": self.quote,
             "sources": [s.to_dict() for s in self.report.sources],
             "report": self.report.to_dict(),
+            "fingerprint": list(self.fingerprint),
         }
 
     @classmethod
@@ -455,6 +458,7 @@ class IncidentMember:
             published=d.get("published"),
             language=d.get("language"),
             report=Report.from_dict(d["report"]),
+            fingerprint=tuple(int(x) for x in d.get("fingerprint", ())),
         )
 
 

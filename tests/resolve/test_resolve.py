@@ -109,3 +109,16 @@ def test_reports_citing_the_same_original_are_one_origin() -> None:
     ]
     assert count_origins(members) == 1
     assert reconcile(members).grade == "Weak"
+
+
+def test_no_chaining_through_a_vague_report() -> None:
+    """A near Ain Ben Tili, B only 'Tiris Zemmour' (vague), C at Bir Moghrein:
+    B may join A, but C must not join A's incident through B."""
+    src, res = ListSource(), Resolver()
+    src.add(_member("a:0", "X", _report()), res)
+    vague = _report(location=None, latitude=25.3, longitude=-11.0, geo_precision=3)
+    src.add(_member("b:0", "Y", vague), res)
+    assert len(src.incidents) == 1
+    far = _report(location="Bir Moghrein", latitude=25.23, longitude=-11.57, geo_precision=1)
+    src.add(_member("c:0", "Z", far), res)
+    assert len(src.incidents) == 2

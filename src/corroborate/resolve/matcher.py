@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from corroborate.model import Incident, IncidentMember, Report
+from corroborate.resolve.syndication import near_duplicate
 
 __all__ = ["MatchConfig", "MatchResult", "best_match", "distance_km", "report_date"]
 
@@ -111,12 +112,24 @@ def _score(
     if gaps:
         score += 0.2 * (1 - min(gaps) / (cfg.max_days + 1))
         reasons.append(f"{min(gaps)} day(s) apart")
-    # Place.
+    # Place: close to the incident's place, and to every member's (no chaining:
+    # A~B and B~C must not pull in a C far from A).
     place = _place_score(r, rec, cfg)
     if place is None:
         return None
+    for m in incident.members:
+        if _place_score(r, m.report, cfg) is None:
+            return None
     score += place[0]
     reasons.append(place[1])
+    # A syndicated copy of a member's text is strong evidence of the same event.
+    if any(
+        near_duplicate(member.fingerprint, m.fingerprint)
+        and m.report.sub_event_type == r.sub_event_type
+        for m in incident.members
+    ):
+        score += 0.3
+        reasons.append("near-duplicate text of a member")
     # Actors must not contradict each other.
     actors = _actor_score(r, rec)
     if actors is None:

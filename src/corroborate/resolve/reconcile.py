@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from corroborate.extract.summary import build_summary
 from corroborate.model import Figures, Incident, IncidentMember, Report, SourceClaim
+from corroborate.resolve.syndication import near_duplicate
 
 __all__ = ["count_origins", "grade", "incident_id_for", "reconcile"]
 
@@ -60,12 +61,14 @@ ORIGIN_KINDS = frozenset({"newspaper", "agency", "outlet", "tv", "radio", "websi
 
 
 def count_origins(members: Sequence[IncidentMember]) -> int:
-    """Independent origins: reports citing the same original count once.
+    """Independent origins: reports that share an original count once.
 
     A report's origin is the first named original it cites (e.g. "according
-    to the newspaper Zahret Chinguetti"), else its outlet, else the article.
+    to the newspaper Zahret Chinguetti"), else its outlet, else the article;
+    and syndicated copies (near-duplicate texts) share one origin whatever
+    their outlets.
     """
-    origins: set[str] = set()
+    keys: list[str] = []
     for m in members:
         named = [
             s
@@ -73,12 +76,24 @@ def count_origins(members: Sequence[IncidentMember]) -> int:
             if s.relation != "published" and s.kind in ORIGIN_KINDS and s.name[:1].isupper()
         ]
         if named:
-            origins.add(_norm(named[0].name))
+            keys.append(_norm(named[0].name))
         elif m.outlet:
-            origins.add(_norm(m.outlet))
+            keys.append(_norm(m.outlet))
         else:
-            origins.add(m.article_id)
-    return len(origins)
+            keys.append(m.article_id)
+    parent = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            if keys[i] == keys[j] or near_duplicate(members[i].fingerprint, members[j].fingerprint):
+                parent[find(i)] = find(j)
+    return len({find(i) for i in range(len(members))})
 
 
 def grade(record: Report, origins: int) -> tuple[str, str]:
