@@ -437,9 +437,7 @@ def serve(
 @app.command("eval")
 def eval_(
     gold: Annotated[Path, typer.Argument(help="A gold JSON Lines file.")],
-    kind: Annotated[
-        str, typer.Option(help="acled, case, ptc, gtd, ucdp or clusters.")
-    ] = "acled",
+    kind: Annotated[str, typer.Option(help="acled, case, ptc, gtd, ucdp or clusters.")] = "acled",
     limit: Annotated[int | None, typer.Option(help="Score only the first N rows.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     markdown: Annotated[bool, typer.Option(help="Print a Markdown table.")] = False,
