@@ -122,3 +122,18 @@ def test_no_chaining_through_a_vague_report() -> None:
     far = _report(location="Bir Moghrein", latitude=25.23, longitude=-11.57, geo_precision=1)
     src.add(_member("c:0", "Z", far), res)
     assert len(src.incidents) == 2
+
+
+def test_a_later_toll_update_supersedes_the_lowest_figure() -> None:
+    from corroborate.model import Evidence
+
+    first = _member("a:0", "X", _report(fatalities=Figures(2, 2, 2)))
+    rose = _report(
+        fatalities=Figures(7, 7, 7),
+        evidence=(Evidence("fatalities", 0, 22, "the toll rose to seven", "casualties.rules"),),
+    )
+    later = IncidentMember("b:0", "b:0", "Y", None, "2023-03-10", "en", rose)
+    inc = reconcile([first, later])
+    assert inc.record.fatalities == Figures(low=2, best=7, high=7)
+    # each source keeps its own figure
+    assert [m.report.fatalities.best for m in inc.members] == [2, 7]

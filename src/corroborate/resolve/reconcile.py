@@ -9,9 +9,12 @@ figure), every member keeps its own claim.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import cache
+from importlib import resources
 from typing import TypeVar
 
 from corroborate.extract.summary import build_summary
@@ -39,6 +42,29 @@ def _vote(values: Sequence[T | None], *, key: Callable[[T], object] | None = Non
         return None
     counts = Counter(present)
     return max(present, key=lambda v: (counts[v], -present.index(v)))
+
+
+@cache
+def _toll_update() -> re.Pattern[str]:
+    data = json.loads(
+        (resources.files("corroborate.resolve") / "data" / "tolls.json").read_text("utf-8")
+    )
+    return re.compile("|".join(f"(?:{p})" for p in data["update_patterns"]), re.IGNORECASE)
+
+
+def _updated_toll(members: Sequence[IncidentMember]) -> int | None:
+    """The latest report's figure when it says the toll was updated ("rose to 7")."""
+    rx = _toll_update()
+    updates = [
+        m
+        for m in members
+        if m.report.fatalities.best is not None
+        and any(rx.search(e.text) for e in m.report.evidence_for("fatalities"))
+    ]
+    if not updates:
+        return None
+    latest = max(updates, key=lambda m: (m.published or "", m.report_id))
+    return latest.report.fatalities.best
 
 
 def _figures(figs: Sequence[Figures]) -> Figures:
@@ -142,6 +168,11 @@ def reconcile(
         for s in m.report.sources:
             sources.setdefault(_norm(s.name), s)
     fatalities = _figures([r.fatalities for r in reports])
+    toll = _updated_toll(members)
+    if toll is not None and fatalities.best is not None and toll > fatalities.best:
+        fatalities = Figures(
+            low=fatalities.low, best=updated, high=max(fatalities.high or 0, updated)
+        )
     injuries = _figures([r.injuries for r in reports])
     civ = _figures([r.civilian_fatalities for r in reports])
     record = Report(
