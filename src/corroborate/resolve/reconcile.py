@@ -171,7 +171,7 @@ def reconcile(
     toll = _updated_toll(members)
     if toll is not None and fatalities.best is not None and toll > fatalities.best:
         fatalities = Figures(
-            low=fatalities.low, best=updated, high=max(fatalities.high or 0, updated)
+            low=fatalities.low, best=toll, high=max(fatalities.high or 0, toll)
         )
     injuries = _figures([r.injuries for r in reports])
     civ = _figures([r.civilian_fatalities for r in reports])
