@@ -137,3 +137,28 @@ def test_a_later_toll_update_supersedes_the_lowest_figure() -> None:
     assert inc.record.fatalities == Figures(low=2, best=7, high=7)
     # each source keeps its own figure
     assert [m.report.fatalities.best for m in inc.members] == [2, 7]
+
+
+def _with(report: Report, field: str, text: str) -> Report:
+    from corroborate.model import Evidence
+
+    return report.with_(evidence=(Evidence(field, 0, len(text), text, "claims.rules"),))
+
+
+def test_grades_after_airwars() -> None:
+    a = _member("a:0", "X", _report(), "Zahret Chinguetti")
+    b = _member("b:0", "Y", _report(), "AMI")
+    assert reconcile([a]).grade == "Weak"
+    assert reconcile([a, b]).grade == "Fair"
+    claimed = _member(
+        "c:0", "Z", _with(_report(), "claim_of_responsibility", "said it carried out the strike")
+    )
+    assert reconcile([a, claimed]).grade == "Confirmed"
+    other = _member("d:0", "W", _report(actor1="Islamic State (Sahel)", inter1=2), "Alakhbar")
+    contested = reconcile([a, other])
+    assert contested.grade == "Contested"
+    assert "Islamic State (Sahel)" in contested.grade_reason
+    refuted = _member("e:0", "V", _with(_report(), "refutation", "no strike took place"))
+    discounted = reconcile([a, b, refuted])
+    assert discounted.grade == "Discounted"
+    assert "no strike took place" in discounted.grade_reason

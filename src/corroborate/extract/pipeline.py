@@ -25,6 +25,7 @@ from corroborate.extract.casualties import (
     combine,
     find_casualties,
 )
+from corroborate.extract.claims import ClaimLexicon, find_claims
 from corroborate.extract.dates import DateMention, DateRules, find_dates, pick_event_date
 from corroborate.extract.events import EventGroup, EventLexicon, detect_events
 from corroborate.extract.framing import FramingLexicon, find_loaded_terms
@@ -85,6 +86,7 @@ class ResourceSet:
         dates: DateRules,
         sources: SourceLexicon,
         framing: FramingLexicon,
+        claims: ClaimLexicon | None = None,
         use_nlp: bool = True,
         detector: LanguageDetector | None = None,
     ) -> None:
@@ -92,6 +94,7 @@ class ResourceSet:
         self.dates = dates
         self.sources = sources
         self.framing = framing
+        self.claims = claims or ClaimLexicon.load()
         self.use_nlp = use_nlp
         self.detector = detector or LanguageDetector()
         self._by_language: dict[str, Resources] = {}
@@ -229,6 +232,7 @@ class Pipeline:
         groups = self.event_extractor(sentences, resources=res)
         if not groups:
             return Extraction(id=doc_id, language=language, events=(), framing=framing)
+        claim_evidence = find_claims(text, lexicon=self.resources.claims)
         published = _parse_date(article.published)
         dates = find_dates(text, published=published, rules=res.dates, language=language)
         casualties = find_casualties(text, lexicon=res.casualties)
@@ -254,6 +258,11 @@ class Pipeline:
                     claims=claims,
                     persons=persons,
                 )
+            )
+        if claim_evidence:
+            first = reports[0]
+            reports[0] = first.with_(
+                evidence=tuple(sorted((*first.evidence, *claim_evidence), key=_evidence_order))
             )
         return Extraction(id=doc_id, language=language, events=tuple(reports), framing=framing)
 
@@ -385,7 +394,7 @@ class Pipeline:
             civilian_fatalities=civ,
             injuries=injuries,
             sources=tuple(claims),
-            evidence=tuple(sorted(evidence, key=lambda e: (e.start, e.field))),
+            evidence=tuple(sorted(evidence, key=_evidence_order)),
         )
         return report.with_(summary=_summary(report))
 
@@ -464,6 +473,10 @@ def _summary(r: Report) -> str:
         injuries=r.injuries,
         sources=r.sources,
     )
+
+
+def _evidence_order(e: Evidence) -> tuple[int, str]:
+    return (e.start, e.field)
 
 
 def _ev(field_name: str, start: int, end: int, text: str, extractor: str) -> Evidence:

@@ -21,7 +21,7 @@ from corroborate.extract.summary import build_summary
 from corroborate.model import Figures, Incident, IncidentMember, Report, SourceClaim
 from corroborate.resolve.syndication import near_duplicate
 
-__all__ = ["count_origins", "grade", "incident_id_for", "reconcile"]
+__all__ = ["GRADES", "count_origins", "grade", "incident_id_for", "reconcile"]
 
 T = TypeVar("T")
 _NORM = re.compile(r"[^a-z0-9\u0600-\u06ff]+")
@@ -122,9 +122,55 @@ def count_origins(members: Sequence[IncidentMember]) -> int:
     return len({find(i) for i in range(len(members))})
 
 
-def grade(record: Report, origins: int) -> tuple[str, str]:
-    """v1 grade after Airwars: Fair with two independent origins and an actor, else Weak."""
-    if origins >= 2 and record.actor1 and not record.actor1.startswith("Unidentified"):
+GRADES = ("Confirmed", "Fair", "Weak", "Contested", "Discounted")
+
+
+def _named(actor: str | None) -> bool:
+    return bool(actor) and not str(actor).startswith(("Unidentified", "Unknown"))
+
+
+def grade(record: Report, origins: int, members: Sequence[IncidentMember] = ()) -> tuple[str, str]:
+    """The incident's grade after Airwars, with its reason.
+
+    Discounted: a report refutes or retracts it. Confirmed: a party claimed
+    or acknowledged it. Contested: reports attribute it to different parties,
+    or the accused denies it. Fair: two or more independent origins and a
+    plausible (named) actor. Weak: otherwise (e.g. a single origin).
+    """
+
+    def said(field: str) -> list[tuple[IncidentMember, str]]:
+        return [(m, e.text) for m in members for e in m.report.evidence_for(field)]
+
+    def who(m: IncidentMember) -> str:
+        return m.outlet or m.article_id
+
+    refuted = said("refutation")
+    if refuted:
+        m, quote = refuted[0]
+        return "Discounted", f"refuted or retracted per {who(m)}: \u201c{quote}\u201d"
+    claimed = said("claim_of_responsibility")
+    if claimed:
+        m, quote = claimed[0]
+        return (
+            "Confirmed",
+            f"responsibility claimed or acknowledged per {who(m)}: \u201c{quote}\u201d",
+        )
+    blamed: dict[str, str] = {}
+    one_sided = record.event_type in {"Explosions/Remote violence", "Violence against civilians"}
+    for m in members if one_sided else ():
+        if _named(m.report.actor1) and m.report.inter1 in (1, 2, 3, 4, 8):
+            blamed.setdefault(str(m.report.actor1), who(m))
+    if len(blamed) >= 2:
+        parts = "; ".join(f"{a} per {o}" for a, o in blamed.items())
+        return "Contested", f"competing attributions: {parts}"
+    denied = said("denial")
+    if denied and blamed:
+        m, quote = denied[0]
+        return (
+            "Contested",
+            f"attributed to {next(iter(blamed))} but denied per {who(m)}: \u201c{quote}\u201d",
+        )
+    if origins >= 2 and _named(record.actor1):
         return "Fair", f"{origins} independent origins and a named actor"
     if origins >= 2:
         return "Weak", f"{origins} independent origins but no identified actor"
@@ -170,9 +216,7 @@ def reconcile(
     fatalities = _figures([r.fatalities for r in reports])
     toll = _updated_toll(members)
     if toll is not None and fatalities.best is not None and toll > fatalities.best:
-        fatalities = Figures(
-            low=fatalities.low, best=toll, high=max(fatalities.high or 0, toll)
-        )
+        fatalities = Figures(low=fatalities.low, best=toll, high=max(fatalities.high or 0, toll))
     injuries = _figures([r.injuries for r in reports])
     civ = _figures([r.civilian_fatalities for r in reports])
     record = Report(
@@ -216,7 +260,7 @@ def reconcile(
     )
     record = record.with_(summary=summary)
     origins = count_origins(members)
-    g, why = grade(record, origins)
+    g, why = grade(record, origins, members)
     return Incident(
         incident_id=incident_id or incident_id_for(members[0].report_id),
         record=record,
