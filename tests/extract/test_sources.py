@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -232,19 +231,6 @@ def test_source_evidence(lexicon: SourceLexicon) -> None:
     assert EXTRACTOR == "sources.rules"
     assert ev.text == text[ev.start : ev.end] == "according to the newspaper “Le Calame”"
     assert source_evidence(claims)[0].text == "Le Calame"
-
-
-def test_fast_on_short_notes(lexicon: SourceLexicon) -> None:
-    note = (
-        "Gunmen killed 12 people in central Mali on Sunday, Reuters reported, citing a local "
-        "official. Witnesses said the attackers came on motorbikes and burned houses, "
-        "according to the newspaper L'Essor."
-    )
-    find_sources(note, lexicon=lexicon)
-    t0 = time.perf_counter()
-    for _ in range(100):
-        find_sources(note, lexicon=lexicon)
-    assert (time.perf_counter() - t0) / 100 < 0.002
 
 
 @settings(max_examples=200, deadline=None)
