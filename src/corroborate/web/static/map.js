@@ -53,24 +53,58 @@
     return part(f.low) + "–" + part(f.best) + "–" + part(f.high);
   }
 
-  function popup(inc) {
-    var box = document.createElement("div");
+  /* "Gao, Mali", not "Gao, Gao, Mali" (as the pages write places). */
+  function placeOf(inc) {
+    return [inc.location, inc.admin1, inc.country].filter(function (p, i, all) {
+      return p && all.indexOf(p) === i;
+    }).join(", ");
+  }
+
+  function describe(box, inc, withPlace) {
     var a = text("a", (inc.event_date || "undated") + " · " + inc.sub_event_type);
     a.href = el.dataset.dossier + encodeURIComponent(inc.incident_id);
     box.appendChild(a);
-    var place = [inc.location, inc.admin1, inc.country].filter(Boolean).join(", ");
-    box.appendChild(text("p", place || "place unknown"));
+    if (withPlace) {
+      box.appendChild(text("p", placeOf(inc) || "place unknown"));
+    }
     box.appendChild(text("p", "Fatalities (low–best–high): " + figures(inc.fatalities)));
     var n = (inc.reports || []).length;
     box.appendChild(text("p", n + (n === 1 ? " report · " : " reports · ") + inc.grade, "muted"));
+  }
+
+  /* One popup per place: incidents with the same coordinates (often a
+   * town's or a region's centroid) share one marker, so none hides another. */
+  function popup(group) {
+    var box = document.createElement("div");
+    if (group.incidents.length === 1) {
+      describe(box, group.incidents[0], true);
+      return box;
+    }
+    var place = placeOf(group.incidents[0]);
+    box.appendChild(text("p", group.incidents.length + " incidents at " +
+                          (place || "this place"), "popup-head"));
+    var list = document.createElement("ul");
+    list.className = "popup-list";
+    group.incidents.forEach(function (inc) {
+      var item = document.createElement("li");
+      describe(item, inc, false);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
     return box;
   }
 
-  function radius(inc) {
-    var best = inc.fatalities && typeof inc.fatalities.best === "number" ? inc.fatalities.best : 0;
-    return 5 + Math.min(12, Math.sqrt(best) * 2);
+  function best(inc) {
+    return inc.fatalities && typeof inc.fatalities.best === "number" ? inc.fatalities.best : 0;
   }
 
+  function radius(group) {
+    var sum = group.incidents.reduce(function (acc, inc) { return acc + best(inc); }, 0);
+    return 5 + Math.min(12, Math.sqrt(sum) * 2);
+  }
+
+  var groups = {};
+  var places = [];
   var shown = 0;
   var unplaced = 0;
 
@@ -80,19 +114,34 @@
         unplaced += 1;
         return;
       }
-      L.circleMarker([inc.latitude, inc.longitude], {
-        radius: radius(inc),
-        color: "#7a1f1f",
-        weight: 1,
-        fillColor: "#c0392b",
-        fillOpacity: 0.65
-      }).bindPopup(popup(inc)).addTo(markers);
+      var key = inc.latitude.toFixed(5) + "," + inc.longitude.toFixed(5);
+      var group = groups[key];
+      if (!group) {
+        group = groups[key] = { latlng: [inc.latitude, inc.longitude], incidents: [] };
+        places.push(group);
+      }
+      group.incidents.push(inc);
       shown += 1;
     });
   }
 
+  function draw() {
+    places.forEach(function (group) {
+      var many = group.incidents.length > 1;
+      L.circleMarker(group.latlng, {
+        radius: radius(group),
+        color: "#7a1f1f",
+        weight: many ? 3 : 1,
+        fillColor: "#c0392b",
+        fillOpacity: 0.65
+      }).bindPopup(popup(group), { maxHeight: 280 }).addTo(markers);
+    });
+  }
+
   function done(total) {
+    draw();
     var msg = shown + " of " + total + " incident" + (total === 1 ? "" : "s") + " on the map";
+    if (places.length < shown) { msg += " at " + places.length + " places"; }
     if (unplaced) { msg += " (" + unplaced + " without coordinates)"; }
     if (total > cap) { msg += "; only the first " + cap + " were loaded"; }
     say(msg + ".");
