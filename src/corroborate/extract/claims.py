@@ -28,6 +28,13 @@ class ClaimLexicon:
             )
             for name, patterns in fields.items()
         }
+        neg = data.get("negation_before", {"patterns": []})
+        assert isinstance(neg, dict)
+        self._negation = (
+            re.compile("|".join(f"(?:{p})" for p in neg["patterns"]), re.IGNORECASE)
+            if neg["patterns"]
+            else None
+        )
 
     @classmethod
     def load(cls) -> ClaimLexicon:
@@ -38,8 +45,15 @@ class ClaimLexicon:
             Evidence(name, m.start(), m.end(), m.group(0), EXTRACTOR, self.version)
             for name, rx in self._rx.items()
             for m in rx.finditer(text)
+            if not self._negated(text, m.start())
         ]
         return sorted(out, key=lambda e: e.start)
+
+    def _negated(self, text: str, start: int) -> bool:
+        if self._negation is None:
+            return False
+        before = re.split(r"[.;!?\n]", text[max(0, start - 30) : start])[-1]
+        return bool(self._negation.search(before))
 
 
 def find_claims(text: str, *, lexicon: ClaimLexicon) -> list[Evidence]:
