@@ -111,6 +111,12 @@ REGION_SUFFIXES = (
     " area",
     " commune",
     " raion",
+    " zone",
+    " woreda",
+    " township",
+    " sub county",
+    " subcounty",
+    " lga",
 )
 REGION_PREFIXES = (
     "region de ",
@@ -150,6 +156,19 @@ DISPLAY_SUFFIXES = (
 )
 
 
+#: "Western Tigray" is also written "West Tigray", and the other way round.
+DIRECTION_WORDS = (
+    ("western ", "west "),
+    ("eastern ", "east "),
+    ("northern ", "north "),
+    ("southern ", "south "),
+    ("north western ", "north west "),
+    ("north eastern ", "north east "),
+    ("south western ", "south west "),
+    ("south eastern ", "south east "),
+)
+
+
 def region_keys(name: str) -> set[str]:
     key = normalise_name(name)
     out = {key}
@@ -160,6 +179,12 @@ def region_keys(name: str) -> set[str]:
         for pre in REGION_PREFIXES:
             if k.startswith(pre) and len(k) > len(pre) + 2:
                 out.add(k[len(pre) :])
+    for k in list(out):
+        for long_form, short_form in DIRECTION_WORDS:
+            if k.startswith(long_form) and len(k) > len(long_form) + 2:
+                out.add(short_form + k[len(long_form) :])
+            elif k.startswith(short_form) and len(k) > len(short_form) + 2:
+                out.add(long_form + k[len(short_form) :])
     return {k for k in out if k}
 
 
@@ -408,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     n_towns = sum(1 for k in kind if k == KIND["city"])
     log(f"towns: {n_towns}")
     fill_regions(name, kind, ccol, a1col, a2col, lat, lon, members)
+    split_regions(out_dir, codes, cc_i, name, kind, ccol, a1col, a2col, members)
 
     # ---------------------------------------------------------------- centroids
     for region, towns in members.items():
@@ -469,6 +495,17 @@ def main(argv: list[str] | None = None) -> int:
     loose_final = {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in loose.items()}
     log(f"names: {len(final)} keys, {len(loose_final)} article-less keys")
 
+    # first- and second-level region names by country, for admin1() / admin2(): a
+    # region's own name wins over another region's alternate name
+    region_index: list[tuple[str, str, int]] = []
+    for key, v in final.items():
+        for pid in v if isinstance(v, tuple) else (v,):
+            if kind[pid] in (KIND["admin1"], KIND["admin2"]):
+                own = key in region_keys(name[pid])
+                region_index.append((codes[ccol[pid]], key, pid if not own else -pid - 1))
+    region_index.sort(key=lambda r: (r[0], r[1], r[2] >= 0))
+    names_blob = encode_index(final)
+    loose_blob = encode_index(loose_final)
     data: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "attribution": ATTRIBUTION,
@@ -482,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         "country_names": country_names,
         "country_iso3": country_iso3,
         "neighbours": {c: list(v) for c, v in neighbours.items()},
-        "name": name,
+        "name": "\x00".join(name),
         "kind": bytes(kind),
         "cc": bytes(ccol),
         "a1": le_bytes(a1col),
@@ -491,13 +528,19 @@ def main(argv: list[str] | None = None) -> int:
         "lon": le_bytes(lon),
         "pop": le_bytes(pop),
         "gid": le_bytes(gid),
-        "keys": keys,
-        "names": final,
-        "loose": loose_final,
+        "keys": "\x00".join(keys),
+        "names": names_blob,
+        "loose": loose_blob,
+        "regions": {
+            "cc": "\x00".join(r[0] for r in region_index),
+            "keys": "\x00".join(r[1] for r in region_index),
+            "ids": le_bytes(array("i", (r[2] for r in region_index))),
+        },
         "borders": borders,
         "directions": directions,
     }
     blob = gzip.compress(pickle.dumps(data, protocol=4), compresslevel=9, mtime=0)
+    assert all("\x00" not in x for x in name + keys)
     (out_dir / ARTIFACT_NAME).write_bytes(blob)
     log(f"wrote {out_dir / ARTIFACT_NAME} ({len(blob) / 1e6:.1f} MB)")
 
@@ -505,6 +548,74 @@ def main(argv: list[str] | None = None) -> int:
         write_stoplist(out_dir, final, kind, pop)
     log(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def encode_index(index: dict[str, int | tuple[int, ...]]) -> dict[str, Any]:
+    """A name index as sorted keys (one string) and ids (byte arrays): quick to load.
+
+    ``ids[i]`` is the id of the one place named ``keys[i]``, or ``-(j + 1)`` when
+    several are: then they are ``multi[offsets[j]:offsets[j + 1]]``."""
+    sorted_keys = sorted(index)
+    ids: array[int] = array("i")
+    multi: array[int] = array("i")
+    offsets: array[int] = array("i", [0])
+    for key in sorted_keys:
+        v = index[key]
+        if isinstance(v, int):
+            ids.append(v)
+        else:
+            ids.append(-len(offsets))
+            multi.extend(v)
+            offsets.append(len(multi))
+    assert all("\x00" not in k for k in sorted_keys)
+    return {
+        "keys": "\x00".join(sorted_keys),
+        "ids": le_bytes(ids),
+        "multi": le_bytes(multi),
+        "offsets": le_bytes(offsets),
+    }
+
+
+def split_regions(
+    out_dir: Path,
+    codes: list[str],
+    cc_i: dict[str, int],
+    name: list[str],
+    kind: bytearray,
+    ccol: bytearray,
+    a1col: array[int],
+    a2col: array[int],
+    members: dict[int, list[int]],
+) -> None:
+    """First-level regions that reports split into their second-level ones
+    (``admin1_split.tsv``: Iraq's Kurdistan Region is Duhok, Erbil and Sulaymaniyah):
+    their second-level regions become first-level ones."""
+    path = out_dir / "admin1_split.tsv"
+    if not path.exists():
+        return
+    wanted: set[tuple[int, str]] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) >= 2 and cells[0] and not cells[0].startswith("#") and cells[0] in cc_i:
+            wanted.add((cc_i[cells[0]], normalise_name(cells[1])))
+    parents = {
+        pid
+        for pid, k in enumerate(kind)
+        if k == KIND["admin1"] and (ccol[pid], normalise_name(name[pid])) in wanted
+    }
+    promoted = 0
+    for pid, k in enumerate(kind):
+        if k == KIND["admin2"] and a1col[pid] in parents:
+            kind[pid] = KIND["admin1"]
+            a1col[pid] = pid
+            a2col[pid] = -1
+            promoted += 1
+    for pid, k in enumerate(kind):
+        if k == KIND["city"] and a1col[pid] in parents and a2col[pid] >= 0:
+            a1col[pid] = a2col[pid]
+            a2col[pid] = -1
+    log(f"split regions: {len(parents)} first-level regions into {promoted}")
+    del codes, members
 
 
 def fill_regions(

@@ -17,8 +17,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     errors = []
     t1 = time.perf_counter()
     for r in rows:
+        stats["p12"] += r.get("geo_precision") in (1, 2)
         res = extract_place(r["notes"], gazetteer=gaz)
         gold_country = gaz.country(r["country"])
         gold_cc = gold_country.country_code if gold_country else None
@@ -79,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             ok_a1 = ok_country and normalise_name(gname) == normalise_name(res.admin1)
         stats["admin1"] += ok_a1
         c["admin1"] += ok_a1
+        # as `corroborate eval` scores it: the name shown must be the one ACLED uses
+        stats["admin1_strict"] += bool(gold_a1) and ok_country and fold(res.admin1) == fold(gold_a1)
         d = None
         if res.latitude is not None and res.longitude is not None:
             d = haversine_km(
@@ -87,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             stats["25km"] += d <= 25
             stats["100km"] += d <= 100
             c["25km"] += d <= 25
+            if r.get("geo_precision") in (1, 2):
+                stats["25km_p12"] += d <= 25
+                stats["100km_p12"] += d <= 100
         stats["precision"] += res.geo_precision == r.get("geo_precision")
         if not (ok_country and ok_a1 and d is not None and d <= 25):
             errors.append(
@@ -111,8 +119,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"country accuracy:  {share('country')}")
     print(f"admin1 accuracy:   {share('admin1')}")
+    print(f"admin1 (ACLED's names, as `corroborate eval`): {share('admin1_strict')}")
     print(f"within 25 km:      {share('25km')}")
     print(f"within 100 km:     {share('100km')}")
+    p12 = stats["p12"] or 1
+    print(
+        f"geo_precision 1-2 rows ({stats['p12']}): within 25 km {stats['25km_p12'] / p12:.3f}, "
+        f"within 100 km {stats['100km_p12'] / p12:.3f}"
+    )
     print(f"same geo_precision:{share('precision')}")
     print("by country (n, country, admin1, 25km, none):")
     for name, c in sorted(by_country.items(), key=lambda kv: -kv[1]["n"])[:20]:
@@ -126,6 +140,15 @@ def main(argv: list[str] | None = None) -> int:
             for e in errors:
                 fh.write(json.dumps(e, ensure_ascii=False) + "\n")
     return 0
+
+
+def fold(text: str | None) -> str:
+    """Case- and accent-insensitive form for comparing names (as `corroborate eval`)."""
+    if not text:
+        return ""
+    nfkd = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in nfkd if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
 
 
 def _brief(r: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,9 @@ few hand-edited tables in the same folder that are read at load time:
 - ``supplement.tsv``: places GeoNames lacks (Ain Ben Tili, Guerguerat, ...);
 - ``features.tsv``: regions, natural features and border areas ("the Sahel",
   "the border between Mauritania and Western Sahara");
+- ``actor_countries.tsv``: armed groups, forces, parties and communities that tie
+  a text to countries ("JNIM", "Al Shabaab", "FAMa"), a prior for texts that never
+  name the country (:meth:`Gazetteer.actor_countries`);
 - ``stoplist.txt`` / ``stoplist_auto.txt``: capitalised words that are not
   places when they stand alone ("Police", "Army", ...).
 
@@ -30,8 +33,10 @@ import re
 import sys
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -58,7 +63,7 @@ DATA_DIR: Final[Path] = Path(__file__).resolve().parent / "data" / "gazetteer"
 #: The prebuilt artifact's file name inside :data:`DATA_DIR`.
 ARTIFACT_NAME: Final[str] = "gazetteer.pickle.gz"
 #: The artifact layout this module reads (``scripts/build_gazetteer.py`` writes it).
-FORMAT_VERSION: Final[int] = 1
+FORMAT_VERSION: Final[int] = 2
 
 #: Kinds in the order of their code in the artifact.
 KINDS: Final[tuple[PlaceKind, ...]] = (
@@ -113,6 +118,7 @@ _ARTICLE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 17)
 def normalise_name(name: str) -> str:
     """A place name folded for lookups: case, accents, apostrophes and hyphens.
 
@@ -130,6 +136,7 @@ def normalise_name(name: str) -> str:
     return _SEPARATORS.sub(" ", s).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_article(key: str) -> str:
     """A normalised name without a leading article ("el fasher" → "fasher")."""
     return _ARTICLE.sub("", key, count=1)
@@ -267,32 +274,55 @@ def _unpack(data: bytes, typecode: str) -> array[Any]:
     return arr
 
 
-def _add(index: dict[str, Any], key: str, value: int) -> None:
-    cur = index.get(key)
-    if cur is None:
-        index[key] = value
-    elif isinstance(cur, int):
-        if cur != value:
-            index[key] = (cur, value)
-    elif value not in cur:
-        index[key] = (*cur, value)
+class _NameIndex:
+    """Normalised name -> place ids, as written by ``scripts/build_gazetteer.py``:
+    the sorted keys are searched by bisection (no dict of 750,000 names to build at
+    load time), and names added from the hand-edited tables are kept aside."""
+
+    __slots__ = ("_extra", "_ids", "_keys", "_multi", "_offsets")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._keys: list[str] = data["keys"].split("\x00") if data["keys"] else []
+        self._ids = _unpack(data["ids"], "i")
+        self._multi = _unpack(data["multi"], "i")
+        self._offsets = _unpack(data["offsets"], "i")
+        self._extra: dict[str, tuple[int, ...]] = {}
+        if len(self._keys) != len(self._ids):
+            raise ExtractionError("the gazetteer's name index is damaged", reason="bad-gazetteer")
+
+    def get(self, key: str) -> tuple[int, ...]:
+        """The ids of the places named ``key`` (most populous first), or ()."""
+        keys = self._keys
+        i = bisect_left(keys, key)
+        found: tuple[int, ...] = ()
+        if i < len(keys) and keys[i] == key:
+            v = self._ids[i]
+            found = (
+                (v,) if v >= 0 else tuple(self._multi[self._offsets[-v - 1] : self._offsets[-v]])
+            )
+        extra = self._extra.get(key)
+        if extra:
+            found = found + tuple(x for x in extra if x not in found)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self.get(key))
+
+    def add(self, key: str, pid: int) -> None:
+        """Give place ``pid`` the name ``key`` too."""
+        if pid not in self.get(key):
+            self._extra[key] = (*self._extra.get(key, ()), pid)
 
 
-def _ids(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, int):
-        return (value,)
-    return value
-
-
+_WORD = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*")
+_WORD_GAP = re.compile(r"[\s\-‐/().'’]{1,3}")
 _TOKEN = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_][^\W_]*)*['’]?", re.UNICODE)
 _GAP = re.compile(r"[ \t\u00a0]{1,3}|-|['’]")
 _CONNECTORS: Final[frozenset[str]] = frozenset(
     {
         "de", "du", "des", "la", "le", "les", "el", "al", "ech", "es", "ed", "en", "et",
         "and", "of", "di", "da", "do", "dos", "das", "sur", "am", "an", "der", "e", "y",
-        "i", "ag", "ould", "bin", "ben", "wa", "ou", "u", "n",
+        "i", "ag", "ould", "bin", "ben", "wa", "ou", "u", "n", "ez", "az", "ash", "adh", "ar",
     }
 )  # fmt: skip
 _REGION_NEXT = re.compile(r"\s+(?:region|regional|state|province|zone)\b", re.IGNORECASE)
@@ -335,7 +365,7 @@ class Gazetteer:
         self._neighbours: dict[str, tuple[str, ...]] = {
             k: tuple(v) for k, v in data["neighbours"].items()
         }
-        self._name: list[str] = list(data["name"])
+        self._name: list[str] = data["name"].split("\x00")
         self._kind = bytearray(data["kind"])
         self._cc = bytearray(data["cc"])
         self._a1 = _unpack(data["a1"], "i")
@@ -344,12 +374,11 @@ class Gazetteer:
         self._lon = _unpack(data["lon"], "f")
         self._pop = _unpack(data["pop"], "q")
         self._gid = _unpack(data["gid"], "i")
-        self._prec = bytearray(len(self._name))
-        for i, k in enumerate(self._kind):
-            self._prec[i] = KIND_PRECISION[KINDS[k]]
-        self._keys: list[str] = list(data["keys"])
-        self._names: dict[str, int | tuple[int, ...]] = data["names"]
-        self._loose: dict[str, int | tuple[int, ...]] = data["loose"]
+        table = bytes(KIND_PRECISION[KINDS[k]] if k < len(KINDS) else 1 for k in range(256))
+        self._prec = bytearray(bytes(self._kind).translate(table))
+        self._keys: list[str] = data["keys"].split("\x00")
+        self._names = _NameIndex(data["names"])
+        self._loose = _NameIndex(data["loose"])
         self._borders: dict[str, tuple[float, float, int]] = data["borders"]
         self._directions: dict[str, tuple[float, float, int]] = data["directions"]
         # per-country indexes of regions, by normalised name
@@ -365,19 +394,29 @@ class Gazetteer:
         self._feature_keys: dict[str, int] = {}  # "feat:border-mr-eh" -> place id
         self._feature_pattern: re.Pattern[str] | None = None
         self._cache: dict[int, Place] = {}
+        # first word of a group's name -> (its words, its letters if an acronym, weights)
+        self._actors: dict[str, list[tuple[tuple[str, ...], str, tuple[tuple[str, float], ...]]]]
+        self._actors = {}
+        self._members: dict[int, list[int]] | None = None  # region id -> its towns' ids
+        self._key_index: dict[str, int] | None = None
+        self._skeletons: dict[str, dict[str, list[int]]] = {}  # country -> skeleton -> ids
+        self._towns_of: dict[int, list[int]] | None = None  # country index -> town ids
         #: Rows of the hand-edited tables that matched nothing (for maintainers).
         self.unresolved: list[str] = []
-        for i, kind in enumerate(self._kind):
-            if kind == 1:
+        for i in range(len(self._kind)):
+            if self._kind[i] == 1:
                 cc = self._country_codes[self._cc[i]]
                 self._admin1_of_country.setdefault(cc, []).append(i)
-        for key, ids in self._names.items():
-            for i in _ids(ids):
-                kind = self._kind[i]
-                if kind == 1:
-                    self._admin1_by_name.setdefault((self._cc_code(i), key), i)
-                elif kind == 2:
-                    self._admin2_by_name.setdefault((self._cc_code(i), key), []).append(i)
+        regions = data["regions"]
+        ids = _unpack(regions["ids"], "i")
+        for cc, key, v in zip(
+            regions["cc"].split("\x00"), regions["keys"].split("\x00"), ids, strict=True
+        ):
+            i = v if v >= 0 else -v - 1  # negative: the region's own name, listed first
+            if self._kind[i] == 1:
+                self._admin1_by_name.setdefault((cc, key), i)
+            else:
+                self._admin2_by_name.setdefault((cc, key), []).append(i)
 
     # ------------------------------------------------------------------ load
 
@@ -437,6 +476,7 @@ class Gazetteer:
             self._add_extra(row, kind=5, prefix="sup")
         for row in _read_tsv(folder / "features.tsv"):
             self._add_extra(row, kind=4, prefix="feat")
+        self._load_actors(folder / "actor_countries.tsv")
         for name in ("stoplist.txt", "stoplist_auto.txt"):
             for word in _read_words(folder / name):
                 self._stop.add(normalise_name(word))
@@ -449,10 +489,37 @@ class Gazetteer:
             )
             self._feature_pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
+    def _load_actors(self, path: Path) -> None:
+        for row in _read_tsv(path):
+            if len(row) < 2:
+                continue
+            weights: list[tuple[str, float]] = []
+            for part in row[0].split("|"):
+                code, _, w = part.strip().partition(":")
+                cc = self._resolve_cc(code) if code else None
+                if cc is None:
+                    self.unresolved.append(f"actor_countries: {row[0]}")
+                    continue
+                try:
+                    weights.append((cc, float(w) if w else 1.0))
+                except ValueError:
+                    self.unresolved.append(f"actor_countries: {row[0]}")
+            if not weights:
+                continue
+            for name in row[1].split("|"):
+                words = tuple(normalise_name(name).split())
+                if not words:
+                    continue
+                # an acronym ("CMA", "SNA") is matched only as written
+                exact = "".join(ch for ch in name if ch.isalnum()) if name.upper() == name else ""
+                self._actors.setdefault(words[0], []).append((words, exact, tuple(weights)))
+        for entries in self._actors.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
     def _add_name(self, name: str, pid: int) -> None:
         key = normalise_name(name)
         if key:
-            _add(self._names, key, pid)
+            self._names.add(key, pid)
             if self._kind[pid] == 1:
                 self._admin1_by_name.setdefault((self._cc_code(pid), key), pid)
 
@@ -463,7 +530,11 @@ class Gazetteer:
             return
         canon_key = normalise_name(canonical)
         alias_key = normalise_name(alias)
-        pid = self._admin1_by_name.get((cc, canon_key))
+        # a row whose alias is a region's own name renames that region (several may
+        # take one name: "Papua Tengah" and "Papua Selatan" are shown as "Papua")
+        pid = self._own_admin1(cc, alias_key)
+        if pid is None:
+            pid = self._admin1_by_name.get((cc, canon_key))
         if pid is None:
             pid = self._admin1_by_name.get((cc, alias_key))
         if pid is None:
@@ -471,8 +542,22 @@ class Gazetteer:
             return
         self._display[pid] = canonical
         for key in (canon_key, alias_key):
+            held = self._admin1_by_name.get((cc, key))
+            if held is not None and held != pid and self._own_admin1(cc, key) == held:
+                continue  # the real "Papua" keeps its name
             self._admin1_by_name[(cc, key)] = pid
-            _add(self._names, key, pid)
+            self._names.add(key, pid)
+
+    def _own_admin1(self, cc: str, key: str) -> int | None:
+        """The first-level region of ``cc`` whose own name is ``key``."""
+        for i in self._names.get(key):
+            if (
+                self._kind[i] == 1
+                and self._cc_code(i) == cc
+                and normalise_name(self._name[i]) == key
+            ):
+                return i
+        return None
 
     def _add_extra(self, row: list[str], *, kind: int, prefix: str) -> None:
         # supplement: name, alternates, cc, admin1, admin2, lat, lon, population, precision
@@ -540,7 +625,7 @@ class Gazetteer:
     def _same_place(self, names: list[str], cc: str, lat: float, lon: float) -> int | None:
         """A GeoNames town of ``cc`` within 15 km that has one of ``names``."""
         for n in names:
-            for i in _ids(self._names.get(normalise_name(n))):
+            for i in self._names.get(normalise_name(n)):
                 if self._kind[i] != 0 or self._cc_code(i) != cc:
                     continue
                 if haversine_km(lat, lon, float(self._lat[i]), float(self._lon[i])) <= 15.0:
@@ -601,7 +686,7 @@ class Gazetteer:
         if len(s) == 2 and s.upper() in self._cc_index:
             return s.upper()
         key = normalise_name(s)
-        for i in _ids(self._names.get(key)):
+        for i in self._names.get(key):
             if self._kind[i] == 3:
                 return self._country_codes[self._cc[i]]
         if len(s) == 3 and s.isalpha():
@@ -609,15 +694,15 @@ class Gazetteer:
         return None
 
     def _raw_ids(self, key: str, *, loose: bool = True) -> tuple[int, ...]:
-        ids = _ids(self._names.get(key))
+        ids = self._names.get(key)
         if ids or not loose:
             return ids
         stripped = strip_article(key)
         if stripped != key:
-            ids = _ids(self._names.get(stripped))
+            ids = self._names.get(stripped)
             if ids:
                 return ids
-        return _ids(self._loose.get(stripped))
+        return self._loose.get(stripped)
 
     def lookup(
         self, name: str, *, country: str | None = None, kinds: Iterable[str] | None = None
@@ -786,6 +871,110 @@ class Gazetteer:
         """True when a capitalised ``word`` alone is not to be read as a place."""
         return normalise_name(word) in self._stop
 
+    def actor_countries(self, text: str) -> list[tuple[int, int, tuple[tuple[str, float], ...]]]:
+        """Armed groups, forces and parties that tie a text to countries ("JNIM",
+        "Al Shabaab", "FAMa"): each match's span and its (alpha-2, weight) pairs,
+        from ``actor_countries.tsv``. A prior, for texts that never name the country."""
+        out: list[tuple[int, int, tuple[tuple[str, float], ...]]] = []
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        keys = [normalise_name(text[a:b]) for a, b in spans]
+        i, n = 0, len(spans)
+        while i < n:
+            step = 1
+            for words, exact, weights in self._actors.get(keys[i], ()):
+                k = len(words)
+                if i + k > n or tuple(keys[i : i + k]) != words:
+                    continue
+                if any(
+                    _WORD_GAP.fullmatch(text[spans[j][1] : spans[j + 1][0]]) is None
+                    for j in range(i, i + k - 1)
+                ):
+                    continue
+                start, end = spans[i][0], spans[i + k - 1][1]
+                if exact and "".join(ch for ch in text[start:end] if ch.isalnum()) != exact:
+                    continue
+                out.append((start, end, weights))
+                step = k
+                break
+            i += step
+        return out
+
+    def towns_in(self, region: Place) -> list[Place]:
+        """The towns of a first- or second-level region, most populous first."""
+        pid = self._pid_of(region)
+        if pid is None:
+            return []
+        members = self._member_index().get(pid, [])
+        return sorted(self._places(members), key=lambda p: -p.population)
+
+    def is_primary_name(self, place: Place, name: str) -> bool:
+        """True when ``name`` is the place's own name (not one of its alternate names),
+        accents, case, hyphens and a leading article aside."""
+        key = normalise_name(name)
+        own = normalise_name(place.name)
+        return key == own or strip_article(key) == strip_article(own)
+
+    def fuzzy_lookup(
+        self, name: str, *, country: str, within: Place | None = None, edits: bool = True
+    ) -> list[Place]:
+        """Towns of ``country`` (inside region ``within``, if given) whose name is
+        ``name`` misspelt: one letter added, dropped, changed or swapped ("Shadadah"
+        for "Ash Shaddadah"), or the same letters but doubled ones, "h" and spaces
+        ("Bosaso" for "Bossaso"); without ``edits``, only the latter. Most populous
+        first; nothing for short names."""
+        cc = self._resolve_cc(country)
+        key = normalise_name(name)
+        if cc is None or len(key.replace(" ", "")) < 4:
+            return []
+        if within is not None:
+            region = self._pid_of(within)
+            towns = self._member_index().get(region, []) if region is not None else []
+            found = {
+                i
+                for i in towns
+                if self._cc_code(i) == cc and _close(key, normalise_name(self._name[i]), edits)
+            }
+            return sorted(self._places(found), key=lambda p: -p.population)
+        return sorted(
+            self._places(self._skeleton_index(cc).get(_skeleton(key), ())),
+            key=lambda p: -p.population,
+        )
+
+    def _pid_of(self, place: Place) -> int | None:
+        if self._key_index is None:
+            self._key_index = {k: i for i, k in enumerate(self._keys)}
+        return self._key_index.get(place.key)
+
+    def _member_index(self) -> dict[int, list[int]]:
+        if self._members is None:
+            members: dict[int, list[int]] = {}
+            for i, kind in enumerate(self._kind):
+                if kind in (0, 5):
+                    a1, a2 = self._a1[i], self._a2[i]
+                    if a1 >= 0:
+                        members.setdefault(a1, []).append(i)
+                    if a2 >= 0:
+                        members.setdefault(a2, []).append(i)
+            self._members = members
+        return self._members
+
+    def _skeleton_index(self, cc: str) -> dict[str, list[int]]:
+        got = self._skeletons.get(cc)
+        if got is None:
+            if self._towns_of is None:
+                towns_of: dict[int, list[int]] = {}
+                for i in range(len(self._kind)):
+                    if self._kind[i] in (0, 5):
+                        towns_of.setdefault(self._cc[i], []).append(i)
+                self._towns_of = towns_of
+            got = {}
+            for i in self._towns_of.get(self._cc_index.get(cc, -1), []):
+                key = normalise_name(self._name[i])
+                for k in {_skeleton(key), _skeleton(strip_article(key))}:
+                    got.setdefault(k, []).append(i)
+            self._skeletons[cc] = got
+        return got
+
     # ------------------------------------------------------------ mentions
 
     def find_mentions(self, text: str) -> list[PlaceMention]:
@@ -816,27 +1005,34 @@ class Gazetteer:
                 taken.append((m.start(), m.end()))
         tokens = [(m.start(), _trim_token(m.group(0)) + m.start()) for m in _TOKEN.finditer(text)]
         n = len(tokens)
+        words = [text[a:b] for a, b in tokens]
+        cap = [bool(w) and _is_capitalised(w) for w in words]
+        # a word that may not stand inside a name: lower-case and no connector ("de", "al")
+        bad = [
+            not c and normalise_name(w) not in _CONNECTORS for c, w in zip(cap, words, strict=True)
+        ]
+        # reach[k]: the last token joined to k by spaces, a hyphen or an apostrophe only
+        reach = list(range(n))
+        for k in range(n - 2, -1, -1):
+            if _GAP.fullmatch(text[tokens[k][1] : tokens[k + 1][0]]) is not None:
+                reach[k] = reach[k + 1]
+        # next_bad[k]: the first bad token at k or after
+        next_bad = [n] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            next_bad[k] = k if bad[k] else next_bad[k + 1]
         i = 0
         while i < n:
             s0, e0 = tokens[i]
-            first = text[s0:e0]
-            if not first or not _is_capitalised(first) or _overlaps(s0, e0, taken):
+            if not cap[i] or _overlaps(s0, e0, taken):
                 i += 1
                 continue
             hit: PlaceMention | None = None
             last = i
-            for j in range(min(n - 1, i + 5), i - 1, -1):
-                if not _joined(text, tokens, i, j):
+            top = min(n - 1, i + 5, reach[i], next_bad[i + 1])
+            for j in range(top, i - 1, -1):
+                if j > i and not cap[j]:
                     continue
-                s_last, e_last = tokens[j]
-                tail = text[s_last:e_last]
-                if j > i and not _is_capitalised(tail):
-                    continue
-                if any(
-                    not _is_capitalised(text[a:b]) and normalise_name(text[a:b]) not in _CONNECTORS
-                    for a, b in tokens[i + 1 : j]
-                ):
-                    continue
+                e_last = tokens[j][1]
                 if _overlaps(s0, e_last, taken):
                     continue
                 before_hyphen = i > 0 and text[tokens[i - 1][1] : s0] == "-"
@@ -881,13 +1077,13 @@ class Gazetteer:
                 places=(self.place(self._cc_index[cc]),),
                 demonym=True,
             )
-        ids = _ids(self._names.get(key))
+        ids = self._names.get(key)
         if not ids:
             stripped = strip_article(key)
             if stripped != key:
-                ids = _ids(self._names.get(stripped))
+                ids = self._names.get(stripped)
             if not ids and len(stripped) >= 5 and (not single or len(stripped) >= 6):
-                ids = _ids(self._loose.get(stripped))
+                ids = self._loose.get(stripped)
         if not ids:
             return None
         if partial and not any(
@@ -924,13 +1120,18 @@ class Gazetteer:
             if k in seen or k[1] in self._stop:
                 return
             seen.add(k)
-            patterns.append(
-                {
-                    "label": label,
-                    "pattern": [{"LOWER": w.lower()} for w in words],
-                    "id": self._keys[pid],
-                }
-            )
+            forms = [words]
+            if "-" in name:
+                # spaCy splits "Bobo-Dioulasso" into "Bobo", "-", "Dioulasso"
+                forms.append([w for w in re.split(r"\s+|(?<=\w)(-)(?=\w)", name) if w])
+            for form in forms:
+                patterns.append(
+                    {
+                        "label": label,
+                        "pattern": [{"LOWER": w.lower()} for w in form],
+                        "id": self._keys[pid],
+                    }
+                )
 
         for pid, kind in enumerate(self._kind):
             if kind == 3 or (kind == 1 and include_admin1) or kind == 5:
@@ -964,7 +1165,8 @@ _DIRECTION_ADJ: Final[dict[str, str]] = {
 
 _REGION_WORDS = re.compile(
     r"\s+(?:region|province|oblast|governorate|state|department|prefecture|district|division"
-    r"|county|area|municipality|territory|city|cercle|commune|regency|wilaya|muhafazat)$"
+    r"|county|area|municipality|territory|city|cercle|commune|regency|wilaya|muhafazat|zone"
+    r"|woreda|township|lga)$"
 )
 _REGION_PREFIX = re.compile(
     r"^(?:region|province|wilaya|muhafazat|departement|department|provincia|estado|etat"
@@ -982,6 +1184,37 @@ def _region_variants(key: str) -> list[str]:
     if b and b not in out and b != key:
         out.append(b)
     return out
+
+
+def _close(a: str, b: str, edits: bool) -> bool:
+    """True when ``b`` is ``a`` misspelt (articles aside): the same skeleton, or (with
+    ``edits``) one letter added, dropped, changed or two swapped, for names of five
+    letters or more."""
+    a, b = strip_article(a), strip_article(b)
+    if a == b or _skeleton(a) == _skeleton(b):
+        return True
+    if not edits or len(a) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    k = 0
+    while k < len(short) and short[k] == long_[k]:
+        k += 1
+    return short[k:] == long_[k + 1 :]
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton(key: str) -> str:
+    """A spelling-tolerant key: no spaces, no "h", no doubled letters ("Bosaso" ~ "Bossaso")."""
+    s = key.replace(" ", "").replace("h", "")
+    return re.sub(r"(.)\1+", r"\1", s)
 
 
 def _trim_token(tok: str) -> int:
@@ -1005,11 +1238,3 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def _same_word(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return text[a[0] : a[1]].casefold() == text[b[0] : b[1]].casefold()
-
-
-def _joined(text: str, tokens: list[tuple[int, int]], i: int, j: int) -> bool:
-    for k in range(i, j):
-        gap = text[tokens[k][1] : tokens[k + 1][0]]
-        if _GAP.fullmatch(gap) is None:
-            return False
-    return True

@@ -20,9 +20,16 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
-from corroborate.extract.gazetteer import Gazetteer, Place, PlaceMention, normalise_name
+from corroborate.extract.gazetteer import (
+    Gazetteer,
+    Place,
+    PlaceMention,
+    normalise_name,
+    strip_article,
+)
 from corroborate.model import Evidence
 
 __all__ = [
@@ -91,12 +98,14 @@ _GEO_NOUN = (
 )
 _LOCATIVE = re.compile(
     rf"(?:\b(?:in|at|near|nearby|around|outside|inside|on|into|onto|towards?|between|across|"
+    r"coded\s+(?:as|to|at)|"
     rf"along|off|within|close\s+to|(?:west|east|north|south)\s+of|(?:{_GEO_NOUN})\s+of)"
     r"\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2})$",
     re.IGNORECASE,
 )
 _NEAR_BEFORE = re.compile(
-    r"(?:\b(?:near|nearby|around|outside|close\s+to|outskirts\s+of|vicinity\s+of|environs\s+of|"
+    r"(?:\b(?:near|nearby|around|outside|close\s+to|coded\s+(?:as|to|at)|outskirts\s+of|"
+    r"vicinity\s+of|environs\s+of|"
     r"surroundings\s+of|(?:north|south|east|west|northeast|northwest|southeast|southwest|"
     r"north-east|north-west|south-east|south-west)(?:ern)?\s+(?:of|from)|"
     r"kilometr?e?s?\s+(?:from|of)|km\s+(?:from|of)|miles\s+(?:from|of)|"
@@ -114,6 +123,9 @@ _NEAR_AFTER = re.compile(
 _REGION_AFTER = re.compile(
     r"^\s+(?:region|province|state|governorate|oblast|division|wilaya)\b", re.IGNORECASE
 )
+_REGION_BEFORE = re.compile(
+    r"\b(?:region|province|state|governorate|wilaya|oblast)\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
 _ADMIN2_AFTER = re.compile(
     r"^\s+(?:district|cercle|department|county|municipality|prefecture|regency|commune|"
     r"circle|woreda|tehsil|upazila|raion)\b",
@@ -122,13 +134,14 @@ _ADMIN2_AFTER = re.compile(
 _CUE_GAP = re.compile(
     r"^(?:\s*(?:region|province|state|governorate|district|cercle|department|county|"
     r"municipality|commune|prefecture|regency|city|town|village|woreda|zone))?"
-    r"\s*,\s*(?:in\s+|of\s+)?(?:the\s+)?$",
+    r"\s*,\s*(?:in\s+|of\s+)?(?:the\s+)?(?:(?:region|province|state|governorate|district|"
+    r"cercle|department|county|municipality|commune|prefecture|circle)\s+of\s+)?$",
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\(([^()]{2,120})\)")
 _REGION_WORD = re.compile(
     r"\s+(?:region|province|state|district|cercle|department|county|municipality|commune|"
-    r"prefecture|regency|governorate|city|town|village|area)$",
+    r"prefecture|regency|governorate|city|town|village|area|zone|woreda|township|LGA)$",
     re.IGNORECASE,
 )
 _BORDER = re.compile(r"\b(?:borders?|frontiers?|borderlands?)\b", re.IGNORECASE)
@@ -179,6 +192,7 @@ _TITLE: Final[frozenset[str]] = _words(
     professor prof lt col gen cpl sgt capt maj brig"""
 )
 _PERSON_LINK: Final[frozenset[str]] = frozenset({"ould", "ag", "bin", "ibn", "wuld"})
+_NAME_LINK: Final[frozenset[str]] = frozenset({"de", "del", "do", "da", "dos", "das", "di", "du"})
 _BIG_PLACE: Final[int] = 50_000
 
 _Rank = Callable[[int], int]
@@ -206,6 +220,8 @@ class _Cand:
     admin1_span: tuple[int, int] | None = None
     country_span: tuple[int, int] | None = None
     confirmed: bool = False  # regions named with it agree, or it comes from named countries
+    credible: bool = False  # named by its own name (not an alternate name) or confirmed
+    partial: bool = False  # part of a hyphenated name ("Kani" of "Kani-Bonzon")
 
     @property
     def specific(self) -> bool:
@@ -218,6 +234,10 @@ class _Context:
 
     weights: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     explicit: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    #: the part of it not from demonyms ("Russian forces" says who, not where)
+    named: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    #: the part of that the text says is where (country names, features, regions)
+    placed: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     border_only: set[str] = field(default_factory=set)
 
     @property
@@ -272,27 +292,41 @@ def extract_place(
         return len(sentences)
 
     # a mention inside a name another extractor found (a person) is no place; one that
-    # only overlaps it ("occupied Sahrawi lands" around a mis-tagged "Sahrawi") still is
-    mentions = [
-        m
-        for m in gazetteer.find_mentions(text)
-        if not any(s <= m.start and m.end <= e for s, e in hints.exclude)
-    ]
-    embedded = {i for i, m in enumerate(mentions) if _is_embedded(text, m, gazetteer)}
-    ctx = _context(mentions, embedded, hints, gazetteer, rank)
+    # only overlaps it ("occupied Sahrawi lands" around a mis-tagged "Sahrawi") still is,
+    # and so is one the text plainly uses as a place ("students in Batie", "a bar in
+    # Gorom-Gorom (Gorom-Gorom, Oudalan)"), which statistical taggers often call persons
+    all_mentions = gazetteer.find_mentions(text)
+    mentions = [m for m in all_mentions if not _excluded(m, text, hints.exclude)]
+    actors = gazetteer.actor_countries(text)
+    embedded = {
+        i
+        for i, m in enumerate(mentions)
+        if _is_embedded(text, m, gazetteer)
+        or (
+            not m.demonym
+            and any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e, _ in actors)
+        )
+    }
+    ctx = _context(mentions, embedded, hints, gazetteer, rank, actors)
 
-    cands: list[_Cand] = []
-    consumed: set[int] = set()
-    # "Town (Admin2, Admin1)" and "Village (Admin3, Admin2)": parentheses naming regions
+    # "Town (Admin2, Admin1)" and "Village (Admin3, Admin2)": parentheses naming regions.
+    # The regions they name, read together, tell the country first ("(Peni, Houet)":
+    # Houet is a province of Burkina Faso, whatever else "Peni" may be).
+    parens: list[tuple[re.Match[str], list[_Cue]]] = []
     for par in _PAREN.finditer(text):
         if rank(par.start()) >= 1000:
             continue
         if any(s <= par.start(1) and par.end(1) <= e for s, e in hints.exclude):
             continue  # "(FAMa)": an actor's acronym, not a region
-        cues = _paren_cues(par, gazetteer)
-        if not cues:
+        if any(s <= par.start(1) and par.end(1) <= e for s, e, _ in actors):
             continue
-        inside = [i for i, m in enumerate(mentions) if par.start() < m.start < par.end()]
+        cues = _paren_cues(par, gazetteer)
+        if cues:
+            parens.append((par, cues))
+    cands: list[_Cand] = []
+    consumed: set[int] = set()
+    framed: list[tuple[re.Match[str], list[_Cue], int | None, bool]] = []  # +regional
+    for par, cues in parens:
         owner = next(
             (
                 i
@@ -301,8 +335,30 @@ def extract_place(
             ),
             None,
         )
-        consumed.update(inside)
-        if owner is not None and owner not in embedded:
+        if owner is not None and (owner in embedded or mentions[owner].demonym):
+            owner = None
+        frame = _frame(cues, ctx, text, mentions[owner] if owner is not None else None)
+        if frame is None:
+            continue
+        cc, kept, decisive, is_regional = frame
+        if decisive:
+            ctx.weights[cc] += 2.5
+            ctx.explicit[cc] += 2.5
+            ctx.named[cc] += 2.5
+            ctx.placed[cc] += 2.5
+        framed.append((par, kept, owner, is_regional))
+
+    for par, cues, owner, is_regional in framed:
+        consumed.update(i for i, m in enumerate(mentions) if par.start() < m.start < par.end())
+        if not is_regional:
+            # "(Greytown)", "(Tyr)": another name of the town, or of its district
+            found = _alias_paren(par, cues, owner, mentions, text, gazetteer, ctx, rank, sentence)
+            if found is not None:
+                if owner is not None:
+                    consumed.add(owner)
+                cands.append(found)
+            continue
+        if owner is not None:
             consumed.add(owner)
             m = mentions[owner]
             c = _Cand(m.start, m.end, rank(m.start), sentence(m.start), "mention")
@@ -328,16 +384,23 @@ def extract_place(
             regional = [p for p in nxt.places if p.kind in ("admin1", "admin2", "country")]
             if nxt.demonym or not regional:
                 break
-            chain.append((regional, nxt.start, nxt.end))
+            # all its readings: "Bobo-Dioulasso, Kaya, Ouahigouya" lists towns of one
+            # country (Kaya is also a department of Chad)
+            chain.append((list(nxt.places), nxt.start, nxt.end))
             consumed.add(j)
             last = nxt.end
             j += 1
+        if chain:
+            frame = _frame(chain, ctx, text, m)
+            chain = frame[1] if frame is not None and frame[3] else []
         c = _Cand(m.start, m.end, rank(m.start), sentence(m.start), "mention")
         c.locative = _LOCATIVE.search(text[max(0, m.start - 60) : m.start]) is not None
-        region_of = _region_of_unknown(text, m, gazetteer)
-        _resolve_mention(c, m, text, gazetteer, ctx, chain, region_of_unknown=region_of)
-        if region_of:
+        unknown = _region_of_unknown(text, m, gazetteer)
+        _resolve_mention(c, m, text, gazetteer, ctx, chain, region_of_unknown=bool(unknown))
+        if unknown:
             c.locative = True
+            if c.place is not None and c.place.kind in ("admin1", "admin2"):
+                _misspelt_town(c, unknown, text, gazetteer)
         cands.append(c)
 
     for s, e in spans:
@@ -348,9 +411,14 @@ def extract_place(
             c.focus_rank, c.sentence = rank(c.start), sentence(c.start)
             cands.append(c)
 
-    chosen = _choose(cands, ctx)
+    for s, e in spans:
+        for c in _unknown_names(text, s, e, mentions, cands, gazetteer, ctx):
+            c.focus_rank, c.sentence = rank(c.start), sentence(c.start)
+            cands.append(c)
+
+    chosen = _choose(cands, ctx, gazetteer)
     if chosen is None:
-        chosen = _country_only(mentions, embedded, ctx, gazetteer, rank)
+        chosen = _country_only(all_mentions, set(), actors, ctx, gazetteer, rank)
         if chosen is None:
             return None
     return _result(chosen, text, mentions, gazetteer, rank)
@@ -367,6 +435,7 @@ def _context(
     hints: PlaceHints,
     gaz: Gazetteer,
     rank: _Rank,
+    actors: Sequence[tuple[int, int, tuple[tuple[str, float], ...]]] = (),
 ) -> _Context:
     ctx = _Context()
     w = ctx.weights
@@ -379,12 +448,17 @@ def _context(
                 weight = ((2.0 if m.demonym else 3.0) if in_focus else 1.0) * damp
                 w[c] += weight
                 ctx.explicit[c] += weight
+                if not m.demonym:
+                    ctx.named[c] += weight
+                    ctx.placed[c] += weight
         elif m.feature:
             codes = {p.country_code for p in m.places if p.country_code}
             if len(codes) == 1:
                 c = codes.pop()
                 w[c] += 2.0 if in_focus else 0.5
                 ctx.explicit[c] += 2.0 if in_focus else 0.5
+                ctx.named[c] += 2.0 if in_focus else 0.5
+                ctx.placed[c] += 2.0 if in_focus else 0.5
         elif idx not in embedded:
             codes = {
                 p.country_code
@@ -398,7 +472,39 @@ def _context(
         if hp is not None and hp.country_code:
             w[hp.country_code] += 2.0
             ctx.explicit[hp.country_code] += 2.0
+    # armed groups and parties tied to countries: a prior, counted once per group
+    seen: set[tuple[tuple[str, float], ...]] = set()
+    for _s, _e, weights in actors:
+        if weights in seen:
+            continue
+        seen.add(weights)
+        for cc, wt in weights:
+            w[cc] += wt
+            ctx.explicit[cc] += wt
+            ctx.named[cc] += wt
     return ctx
+
+
+_PLAIN_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|around|outside|into|from|to|of)\s+(?:the\s+)?"
+    r"(?:(?:village|town|city|locality|area|commune|department|district|region|province|"
+    r"municipality|localities|villages|towns)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _excluded(m: PlaceMention, text: str, exclude: Sequence[tuple[int, int]]) -> bool:
+    """True when ``m`` lies inside a span another extractor says is no place, unless
+    that span starts with the mention and the text uses it as a place: after "in",
+    "near", "the village of", or before the regions it lies in ("Sebba (Seno, Sahel)")."""
+    spans = [(s, e) for s, e in exclude if s <= m.start and m.end <= e]
+    if not spans:
+        return False
+    if any(s < m.start for s, _ in spans) or m.demonym:
+        return True  # "Abdoulaye Kidal", "Burkinabe army"
+    before = _PLAIN_LOCATIVE.search(text[max(0, m.start - 40) : m.start]) is not None
+    after = re.match(r"[ \t]*\(\s*[A-Z]", text[m.end : m.end + 8]) is not None
+    return not (before or after)
 
 
 def _mention_country(m: PlaceMention) -> str | None:
@@ -422,6 +528,11 @@ def _is_embedded(text: str, m: PlaceMention, gaz: Gazetteer) -> bool:
         pos = m.start - len(prev.group(0))
         if low in _TITLE or low in _PERSON_LINK:
             return True
+        if low in _NAME_LINK and not big:
+            # "Mineral del Chico", "San Juan de Nicaragua": the tail of a longer name
+            two = _WORD_BEFORE.search(text[max(0, pos - 40) : pos])
+            if two is not None and two.group(1)[0].isupper():
+                return True
         head = text[max(0, pos - 2) : pos].strip()
         starts_sentence = pos == 0 or head == "" or head[-1:] in ".!?:;\n"
         if (
@@ -456,6 +567,7 @@ def _is_embedded(text: str, m: PlaceMention, gaz: Gazetteer) -> bool:
 # --------------------------------------------------------------------------- #
 
 _PAREN_GAP = re.compile(r"[ \t]*")
+_ARTICLES: Final[frozenset[str]] = frozenset({"al-", "el-", "al ", "el ", "ad-", "as-"})
 
 
 def _paren_cues(par: re.Match[str], gaz: Gazetteer) -> list[_Cue]:
@@ -467,16 +579,119 @@ def _paren_cues(par: re.Match[str], gaz: Gazetteer) -> list[_Cue]:
         name = part.strip()
         start = base + pos + lead
         pos += len(part) + 1
-        if not name or len(name) > 60 or not name[0].isalpha():
+        if not name or len(name) > 60 or not (name[0].isupper() or name[:3] in _ARTICLES):
             continue
-        found = [
-            p
-            for p in gaz.lookup(_REGION_WORD.sub("", name))
-            if p.kind in ("admin1", "admin2", "country", "city", "supplement")
-        ]
+        found = _cue_places(name, gaz)
+        offset = 0
+        if not found and "-" in name:
+            # "Pobe-Mengao-Soum": the last known region of a hyphenated run
+            for m in re.finditer(r"-\s*", name):
+                found = [
+                    p for p in _cue_places(name[m.end() :], gaz) if p.kind in ("admin1", "admin2")
+                ]
+                if found:
+                    offset = m.end()
+                    break
         if found:
-            cues.append((found, start, start + len(name)))
+            cues.append((found, start + offset, start + len(name)))
     return cues
+
+
+_GENERIC_CUES: Final[frozenset[str]] = frozenset(
+    {"north", "south", "east", "west", "centre", "center", "north east", "north west",
+     "south east", "south west", "northeast", "northwest", "southeast", "southwest", "capital",
+     "upper", "lower", "middle", "coast", "nord", "sud", "est", "ouest"}
+)  # fmt: skip
+#: How much a region of each kind says about the country, when names collide.
+_LEVEL: Final[dict[str, float]] = {"admin1": 2.0, "admin2": 1.0, "country": 1.5, "city": 0.0}
+
+
+def _cue_places(name: str, gaz: Gazetteer) -> list[Place]:
+    kinds: tuple[str, ...] = ("admin1", "admin2", "country", "city", "supplement")
+    if not any(ch.islower() for ch in name) and len(name) <= 6:
+        kinds = ("admin1", "country")  # "(NISA)", "(VDP)": acronyms name groups, not towns
+    return [p for p in gaz.lookup(_REGION_WORD.sub("", name)) if p.kind in kinds]
+
+
+def _frame(
+    cues: list[_Cue], ctx: _Context, text: str, owner: PlaceMention | None = None
+) -> tuple[str, list[_Cue], bool, bool] | None:
+    """The country the regions named together point to, and the cues kept there.
+
+    "(Peni, Houet)": "Peni" is only known as a town of Bangladesh, "Houet" as a
+    province of Burkina Faso; regions are trusted over towns, cues that agree
+    (a town inside the region named next to it) over cues alone, then the
+    countries the text is about. Also says whether the frame is decisive (two
+    cues agree, or only one country has a region of that name) and whether it is
+    regional at all ("(Greytown)" only gives another name of a town)."""
+    # the town named before the regions counts too ("Mariupol, Donetsk" is in Ukraine),
+    # but once: "Peni (Peni, Houet)" names the commune after its village
+    groups = [ps for ps, _, _ in cues]
+    names = [text[s0:e0] for _, s0, e0 in cues]
+    # "(North)", "(East)": words that name a region somewhere only count with others
+    # and a name given to regions of many countries ("Southern") says little about which
+    votes = [
+        0.0
+        if normalise_name(n) in _GENERIC_CUES
+        else 1.0 / math.sqrt(max(1, len({p.country_code for p in ps})))
+        for n, ps in zip(names, groups, strict=True)
+    ]
+    if owner is not None and not owner.demonym:
+        own = [
+            p
+            for p in owner.places
+            if p.kind in ("city", "supplement", "admin2", "admin1") and _primary(p, owner.text)
+        ]
+        if own and not any(set(ps) & set(owner.places) for ps, _, _ in cues):
+            groups = [own, *groups]
+            names = [owner.text, *names]
+            votes = [0.0, *votes]  # a village name only counts when a region agrees
+    codes = {p.country_code for ps in groups for p in ps if p.country_code}
+    if not codes:
+        return None
+    region_countries = {
+        p.country_code for ps, _, _ in cues for p in ps if p.kind in ("admin1", "admin2")
+    }
+    best: tuple[tuple[float, ...], str, int] | None = None
+    for cc in codes:
+        per = [[p for p in ps if p.country_code == cc] for ps in groups]
+        # a town known by another name ("Islamabad" is also an old name of Anantnag)
+        # is weaker evidence than a region or a town's own name
+        hits = sum(
+            v if any(p.kind != "city" or _primary(p, n) for p in ps) else 0.6 * v
+            for v, ps, n in zip(votes, per, names, strict=True)
+            if ps
+        )
+        agree = 0
+        for i, ps in enumerate(per):
+            for qs in per[i + 1 :]:
+                if ps and qs and any(_agrees(p, q) or _agrees(q, p) for p in ps for q in qs):
+                    agree += 1
+        level = sum(max((_LEVEL.get(p.kind, 0.0) for p in ps), default=0.0) for ps in per)
+        weight = ctx.weights.get(cc, 0.0)
+        pop = max((p.population for ps in per for p in ps), default=0)
+        key = (float(hits + agree), float(weight > 0), level, weight, float(pop))
+        if best is None or key > best[0]:
+            best = (key, cc, agree)
+    assert best is not None
+    _key, cc, agree = best
+    if _key[0] <= 0:
+        return None  # "(CGT, FO, Sud, FSU)": nothing but generic words
+    per = [[p for p in ps if p.country_code == cc] for ps, _, _ in cues]
+    regional = bool(agree) or any(
+        p.kind in ("admin1", "admin2", "country") for ps in per for p in ps
+    )
+    kept: list[_Cue] = []
+    for i, ((_ps, s0, e0), ps) in enumerate(zip(cues, per, strict=True)):
+        if not ps:
+            continue
+        others = [qs for j, qs in enumerate(per) if j != i and qs]
+        fitting = [
+            p for p in ps if any(any(_agrees(p, q) or _agrees(q, p) for q in qs) for qs in others)
+        ]
+        kept.append((fitting or ps, s0, e0))
+    decisive = regional and (agree > 0 or region_countries == {cc})
+    return cc, kept, decisive, regional
 
 
 def _score(p: Place, ctx: _Context, cues: list[_Cue]) -> float:
@@ -514,17 +729,27 @@ _UNKNOWN_BEFORE = re.compile(
 )
 
 
-def _region_of_unknown(text: str, m: PlaceMention, gaz: Gazetteer) -> bool:
-    """True for "Shadadah in Al-Hasakeh", "Sossobe, Mopti": a region named after a
-    place the gazetteer does not know, so the region (not its same-name town) is meant."""
+def _region_of_unknown(text: str, m: PlaceMention, gaz: Gazetteer) -> tuple[int, int] | None:
+    """The span of "Shadadah" in "Shadadah in Al-Hasakeh", "Sossobe, Mopti": a region
+    named after a place the gazetteer does not know, so the region (not its same-name
+    town) is meant, and the unknown name may be a misspelt town of it."""
     if not m.kinds & {"admin1", "admin2"}:
-        return False
-    got = _UNKNOWN_BEFORE.search(text[max(0, m.start - 50) : m.start])
+        return None
+    base = max(0, m.start - 50)
+    got = _UNKNOWN_BEFORE.search(text[base : m.start])
     if got is None:
-        return False
+        return None
     word = got.group(1)
     low = normalise_name(word)
-    return low not in _FUNCTION and not gaz.lookup(word) and gaz.demonym_country(word) is None
+    if (
+        low in _FUNCTION
+        or low in _MONTHS
+        or gaz.is_stopword(word)
+        or gaz.lookup(word)
+        or gaz.demonym_country(word) is not None
+    ):
+        return None
+    return base + got.start(1), base + got.end(1)
 
 
 def _resolve_mention(
@@ -539,9 +764,24 @@ def _resolve_mention(
 ) -> None:
     """Pick the mention's entry: cues, then context countries, then population."""
     after = text[m.end : m.end + 40]
-    region_after = _REGION_AFTER.match(after) is not None or region_of_unknown
+    region_after = (
+        _REGION_AFTER.match(after) is not None
+        or region_of_unknown
+        or _REGION_BEFORE.search(text[max(0, m.start - 30) : m.start]) is not None
+    )
     admin2_after = _ADMIN2_AFTER.match(after) is not None
     places = _feature_places(m, gaz, ctx) if m.feature else list(m.places)
+    if cues:
+        # the regions named with it decide: "Peni (Peni, Houet)" is no town of Bangladesh
+        fitting = [p for p in places if all(any(_agrees(p, q) for q in ps) for ps, _, _ in cues)]
+        if not fitting:
+            fitting = [
+                p for p in places if any(any(_agrees(p, q) for q in ps) for ps, _, _ in cues)
+            ]
+        if not fitting:
+            _resolve_in_cues(c, m, text, gaz, ctx, cues)
+            return
+        places = fitting
     best: tuple[float, Place] | None = None
     for p in places:
         s = _score(p, ctx, cues)
@@ -555,6 +795,10 @@ def _resolve_mention(
             s += 1.0 if admin2_after else -0.5
         elif p.kind == "country":
             s -= 0.5
+        if not m.feature and not _primary(p, m.text):
+            # "Boni" is an old name of Bonn, "Koro" a spelling of Coro: alternate names
+            # are weaker evidence than a place's own name
+            s -= 1.2 if p.kind == "city" else 0.4
         if best is None or s > best[0]:
             best = (s, p)
     if best is None:
@@ -566,14 +810,11 @@ def _resolve_mention(
             place = town
     agreeing = [any(_agrees(place, q) for q in ps) for ps, _, _ in cues]
     if cues and not any(agreeing):
-        fallback = _from_cues(cues, ctx)
-        if fallback is None:
-            return
-        place, score = fallback, max(score, 0.0)
-        c.precision = 2 if place.kind in ("city", "supplement", "admin2") else 3
-        c.place, c.score, c.confirmed = place, score, True
-        _cue_spans(c, cues)
+        _resolve_in_cues(c, m, text, gaz, ctx, cues)
         return
+    # "Kani" of "Kani-Bonzon" is no town of Japan: part of a name is weak evidence
+    c.partial = text[m.start - 1 : m.start] == "-" or text[m.end : m.end + 1] == "-"
+    c.credible = m.feature or (_primary(place, m.text) and not c.partial)
     c.confirmed = bool(cues) and all(agreeing)
     c.place = place
     c.score = score
@@ -593,6 +834,67 @@ def _resolve_mention(
     _cue_spans(c, cues)
 
 
+def _primary(p: Place, name: str) -> bool:
+    """True when ``name`` is the place's own name, give or take a transliteration
+    ("Hama" for "Ḩamāh", "Al Amadiya" for "Al ‘Amādīyah"), not an alternate name."""
+    key, own = normalise_name(name), normalise_name(p.name)
+    if key == own:
+        return True
+    key, own = strip_article(key), strip_article(own)
+    return key == own or _skeleton(key) == _skeleton(own)
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton(key: str) -> str:
+    """Spaces, doubled letters, "y" for "i" and a final "h" aside ("Hama" ~ "Hamah")."""
+    s = re.sub(r"h\b", "", key).replace(" ", "").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _resolve_in_cues(
+    c: _Cand, m: PlaceMention, text: str, gaz: Gazetteer, ctx: _Context, cues: list[_Cue]
+) -> None:
+    """A name that is no known place of the regions named with it: a misspelling of
+    one of their towns ("Shadadah" for "Ash Shaddadah"), else the regions themselves."""
+    region = _innermost_region(cues)
+    if region is not None and region.country_code:
+        towns = gaz.fuzzy_lookup(m.text, country=region.country_code, within=region)
+        if towns:
+            c.place, c.score, c.confirmed, c.credible = towns[0], 2.0, True, True
+            near = _NEAR_BEFORE.search(text[max(0, m.start - 60) : m.start]) is not None
+            c.precision = 2 if near else 1
+            _cue_spans(c, cues)
+            return
+    fallback = _from_cues(cues, ctx)
+    if fallback is None:
+        return
+    c.place, c.score, c.confirmed, c.credible = fallback, 0.0, True, True
+    c.precision = 2 if fallback.kind in ("city", "supplement") else 3
+    _cue_spans(c, cues)
+
+
+def _misspelt_town(c: _Cand, span: tuple[int, int], text: str, gaz: Gazetteer) -> None:
+    """Turn a region candidate into the town of it an unknown name before it misspells."""
+    region = c.place
+    if region is None or region.country_code is None:
+        return
+    towns = gaz.fuzzy_lookup(text[span[0] : span[1]], country=region.country_code, within=region)
+    if not towns:
+        return
+    c.admin1_span = c.admin1_span or ((c.start, c.end) if region.kind == "admin1" else None)
+    c.start, c.end = span
+    c.place, c.confirmed, c.credible = towns[0], True, True
+    near = _NEAR_BEFORE.search(text[max(0, span[0] - 60) : span[0]]) is not None
+    c.precision = 2 if near else 1
+
+
+def _innermost_region(cues: list[_Cue]) -> Place | None:
+    """The smallest region the cues name (an admin2 before an admin1)."""
+    regions = [p for ps, _, _ in cues for p in ps if p.kind in ("admin2", "admin1")]
+    regions.sort(key=lambda p: p.kind != "admin2")
+    return regions[0] if regions else None
+
+
 def _names_of(m: PlaceMention) -> set[str]:
     return {normalise_name(p.name) for p in m.places} | {m.key}
 
@@ -601,14 +903,19 @@ def _cue_spans(c: _Cand, cues: list[_Cue]) -> None:
     p = c.place
     if p is None:
         return
+    inner: tuple[int, int] | None = None  # a second-level region of it: "(Peni, Houet)"
     for places, s0, e0 in cues:
         for q in places:
             if q.country_code != p.country_code:
                 continue
             if q.kind == "admin1" and q.name == p.admin1 and c.admin1_span is None:
                 c.admin1_span = (s0, e0)
+            elif q.kind == "admin2" and q.admin1 == p.admin1 and inner is None:
+                inner = (s0, e0)
             elif q.kind == "country" and c.country_span is None:
                 c.country_span = (s0, e0)
+    if c.admin1_span is None and p.admin1 is not None:
+        c.admin1_span = inner
 
 
 def _feature_places(m: PlaceMention, gaz: Gazetteer, ctx: _Context) -> list[Place]:
@@ -723,11 +1030,60 @@ def _named_before(
         for p in gaz.lookup(name, kinds=("city", "supplement")):
             if all(any(_agrees(p, q) for q in ps) for ps, _, _ in cues):
                 c = _Cand(base + s0, base + e0, focus_rank, sentence, "mention", locative=True)
-                c.place, c.score, c.confirmed = p, 2.0, True
+                c.place, c.score, c.confirmed, c.credible = p, 2.0, True, True
                 c.precision = 1
                 _cue_spans(c, cues)
                 return c
+    # a misspelt town of the region: "Shadadah (Al-Hasakeh)"
+    region = _innermost_region(cues)
+    if region is None or region.country_code is None:
+        return None
+    for k in range(len(parts) - 1, max(-1, len(parts) - 3), -1):
+        s0, e0 = parts[k][0], parts[-1][1]
+        name = words[s0:e0]
+        if normalise_name(name) in _FUNCTION or gaz.is_stopword(name):
+            continue
+        towns = gaz.fuzzy_lookup(name, country=region.country_code, within=region)
+        if towns:
+            c = _Cand(base + s0, base + e0, focus_rank, sentence, "mention", locative=True)
+            c.place, c.score, c.confirmed, c.credible = towns[0], 1.5, True, True
+            c.precision = 1
+            _cue_spans(c, cues)
+            return c
     return None
+
+
+def _alias_paren(
+    par: re.Match[str],
+    cues: list[_Cue],
+    owner: int | None,
+    mentions: list[PlaceMention],
+    text: str,
+    gaz: Gazetteer,
+    ctx: _Context,
+    rank: _Rank,
+    sentence: Callable[[int], int],
+) -> _Cand | None:
+    """A parenthesis naming only a town: "Gothenburg (Goteborg)" names the same town
+    twice (which confirms it), "Tayr Harfa (Tyr)" a village by its district's town."""
+    named = {p for ps, _, _ in cues for p in ps}
+    if owner is not None:
+        m = mentions[owner]
+        if not named & set(m.places):
+            return None  # the mention stands on its own
+        c = _Cand(m.start, m.end, rank(m.start), sentence(m.start), "mention")
+        c.locative = _LOCATIVE.search(text[max(0, m.start - 60) : m.start]) is not None
+        _resolve_mention(c, m, text, gaz, ctx, [])
+        c.confirmed = c.place in named
+        return c
+    got = _group(par, cues, ctx, rank(par.start()), sentence(par.start()))
+    if got is None or got.place is None:
+        return None
+    if ctx.explicit and got.place.country_code not in ctx.strong():
+        return None  # "Mal (Mal)" in a text about Mauritania is no town of Belgium
+    got.confirmed = False
+    got.credible = any(_primary(got.place, text[s0:e0]) for _, s0, e0 in cues)
+    return got
 
 
 def _group(
@@ -744,8 +1100,8 @@ def _group(
     c = _Cand(cues[0][1], cues[0][2], focus_rank, sentence, "group", locative=True)
     c.place = place
     c.score = 1.0
-    c.confirmed = True
-    c.precision = 3 if place.kind in ("admin1", "country") else 2
+    c.confirmed = c.credible = True
+    c.precision = 2 if place.kind in ("city", "supplement") else 3
     for places, s0, e0 in cues:
         if place in places:
             c.start, c.end = s0, e0
@@ -789,6 +1145,13 @@ def _borders(
             k = countries.index(home)
             if other is None and k > 0 and _AND.match(text[countries[k - 1].end : home.start]):
                 home, other = countries[k - 1], home
+            elif (
+                other is None
+                and not home.demonym
+                and ctx.best(exclude=_mention_country(home)) is not None
+            ):
+                # "near the Somalia border" in a text about Kenya: Kenya's side of it
+                home, other = None, home
         if home is None and other is None:
             continue
         hc = _mention_country(home) if home is not None else None
@@ -871,7 +1234,7 @@ def _directions(
 # --------------------------------------------------------------------------- #
 
 
-def _choose(cands: list[_Cand], ctx: _Context) -> _Cand | None:
+def _choose(cands: list[_Cand], ctx: _Context, gaz: Gazetteer) -> _Cand | None:
     """The event's place: the earliest focus sentence that places something, then
     a place in the countries the text is about, a specific place before a region,
     a locative mention ("in X", "near X") before another."""
@@ -889,12 +1252,40 @@ def _choose(cands: list[_Cand], ctx: _Context) -> _Cand | None:
     coherent = [
         c for c in usable if c.confirmed or (c.place is not None and c.place.country_code in strong)
     ]
-    pool = coherent or usable
+    pool = coherent
+    if not pool:
+        # only places in countries the text is not about: trust those named by their
+        # own name; when all are alternate names ("Boni" for Bonn) and the text is
+        # clearly about a country, that country is the better answer
+        pool = [c for c in usable if c.credible]
+        if pool:
+            if _clear_country(ctx, placed=True) is not None:
+                return None  # the text says where, and these towns are elsewhere
+            clear = _clear_country(ctx, named=True)
+            if clear is not None:
+                # a text about Dan Na Ambassagou is not about Yoro in Honduras (but may
+                # be about Mopti, next door)
+                neighbours = set(gaz.neighbours(clear))
+                pool = [
+                    c
+                    for c in pool
+                    if c.place is not None
+                    and (
+                        ctx.named.get(c.place.country_code or "", 0.0) > 0
+                        or (c.place.country_code or "") in neighbours
+                    )
+                ]
+                if not pool:
+                    return None
+        elif max(ctx.named.values(), default=0.0) >= 1.0:
+            return None  # "Tonka" with JNIM is no town of India known as "Tonka"
+        else:
+            pool = usable
 
     def key(c: _Cand) -> tuple[int, int, int, int, int]:
         p = c.place
         assert p is not None
-        tier = 0 if c.specific else 2 if p.kind == "country" else 1
+        tier = 0 if c.specific and c.kind != "fuzzy" else 2 if p.kind == "country" else 1
         return (c.focus_rank, c.sentence, tier, 0 if c.locative else 1, c.start)
 
     non_country = [c for c in pool if c.place is not None and c.place.kind != "country"]
@@ -903,34 +1294,100 @@ def _choose(cands: list[_Cand], ctx: _Context) -> _Cand | None:
     return min(pool, key=key)
 
 
-def _country_only(
-    mentions: list[PlaceMention],
-    embedded: set[int],
-    ctx: _Context,
-    gaz: Gazetteer,
-    rank: _Rank,
-) -> _Cand | None:
-    """No place in the focus: the country the whole text is clearly about, if any."""
+def _clear_country(ctx: _Context, *, named: bool = False, placed: bool = False) -> str | None:
+    """The country the text is clearly about (named, or its groups, well above others);
+    with ``named``, only one the text names or ties to its groups, not by demonyms alone;
+    with ``placed``, only one the text names (or names a region of)."""
     best = ctx.best()
     if best is None or best in ctx.border_only:
         return None
     total = sum(ctx.weights.values())
     if ctx.weights[best] < 2.0 or ctx.weights[best] < 0.5 * total:
         return None
-    src = next(
-        (
-            m
-            for i, m in sorted(enumerate(mentions), key=lambda im: (rank(im[1].start), im[1].start))
-            if i not in embedded and _mention_country(m) == best
-        ),
-        None,
-    )
-    country = gaz.country(best)
-    if country is None or src is None:
+    if named and ctx.named.get(best, 0.0) < 1.0:
         return None
-    c = _Cand(src.start, src.end, rank(src.start), 0, "mention")
+    if placed and ctx.placed.get(best, 0.0) < 1.0:
+        return None
+    return best
+
+
+def _country_only(
+    mentions: list[PlaceMention],
+    embedded: set[int],
+    actors: Sequence[tuple[int, int, tuple[tuple[str, float], ...]]],
+    ctx: _Context,
+    gaz: Gazetteer,
+    rank: _Rank,
+) -> _Cand | None:
+    """No place in the focus: the country the whole text is clearly about, if any."""
+    best = _clear_country(ctx)
+    if best is None:
+        return None
+    spans = [
+        (m.start, m.end)
+        for i, m in enumerate(mentions)
+        if i not in embedded and _mention_country(m) == best
+    ]
+    if not spans:
+        # no country named: the groups that tie the text to it are the evidence
+        spans = [(s, e) for s, e, weights in actors if any(cc == best for cc, _ in weights)]
+    country = gaz.country(best)
+    if country is None or not spans:
+        return None
+    start, end = min(spans, key=lambda se: (rank(se[0]), se[0]))
+    c = _Cand(start, end, rank(start), 0, "mention")
     c.place, c.precision = country, 3
     return c
+
+
+_MONTHS: Final[frozenset[str]] = _words(
+    """january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday"""
+)
+_UNKNOWN_NAME = re.compile(
+    r"\b(?:in|at|near|around|outside|into|coded\s+(?:as|to|at)|(?:village|town|city|locality|"
+    r"area|vicinity|outskirts|commune|settlement|hamlet)s?\s+of)\s+(?:the\s+)?"
+    r"(?:(?:village|town|city|locality|hamlet|settlement)\s+(?:of\s+)?)?"
+    r"([A-Z][\w'’]+(?:[ -][A-Z][\w'’]+)?)"
+)
+
+
+def _unknown_names(
+    text: str,
+    s: int,
+    e: int,
+    mentions: list[PlaceMention],
+    cands: list[_Cand],
+    gaz: Gazetteer,
+    ctx: _Context,
+) -> list[_Cand]:
+    """Names the gazetteer does not know, after "in", "near", "the village of":
+    misspellings of towns of the country the text is clearly about ("Shadadah")."""
+    cc = _clear_country(ctx, named=True)
+    if cc is None:
+        return []
+    out: list[_Cand] = []
+    for m in _UNKNOWN_NAME.finditer(text, s, e):
+        a, b = m.span(1)
+        if any(x.start < b and a < x.end for x in mentions) or any(
+            c.start < b and a < c.end for c in cands
+        ):
+            continue
+        name = m.group(1)
+        low = normalise_name(name)
+        if low.split(" ")[0] in _MONTHS or low in _FUNCTION or gaz.is_stopword(name):
+            continue
+        # a whole country is a big haystack: only the same letters, give or take
+        # doubled ones, "h" and spaces ("Dandorra" for "Dandora")
+        towns = gaz.fuzzy_lookup(name, country=cc, edits=False)
+        if not towns:
+            continue
+        c = _Cand(a, b, 0, 0, "fuzzy", locative=True)
+        c.place, c.score, c.confirmed, c.credible = towns[0], 1.0, True, True
+        near = _NEAR_BEFORE.search(text[max(0, a - 60) : a]) is not None
+        c.precision = 2 if near else 1
+        out.append(c)
+    return out
 
 
 def _result(
