@@ -310,6 +310,12 @@ class Pipeline:
         focus += [
             (s.start, s.end) for s in sentences if s.start not in in_group and in_event(s.start)
         ]
+        if primary:  # other events' sentences last: a note may name the place only there
+            focus += [
+                (s.start, s.end)
+                for s in sentences
+                if s.start in other_sentences and s.start not in vague
+            ]
         everywhere = find_actors(sentences, lexicon=res.actors)
         exclude = [(m.start, m.end) for m in everywhere if m.kind in {"named", "state"}]
         exclude.extend(persons)
