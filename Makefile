@@ -38,7 +38,7 @@ eval: setup
 # Rebuild the learned artifacts (committed under src/corroborate/extract/data/models/)
 # from ../shared/benchmark/dev.
 train: setup
-	$(BIN)/python scripts/train_events.py --shared $(SHARED)
+	$(BIN)/python scripts/train_events.py --data $(SHARED)/benchmark/dev
 
 # Vendor the web UI's JavaScript, CSS and basemap from the npm registry
 # (the results are committed, so a fresh clone needs no npm).
