@@ -423,13 +423,6 @@ def test_all_expected_merges(incidents: list[dict[str, Any]]) -> None:
     assert _merge_failures(incidents) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the Ain Ben Tili incident (7 March) holds the primary event of "
-        "desert-voice-2023-03-12-bir-moghrein-strike (Bir Moghrein, 10 March)"
-    ),
-)
 def test_no_incident_mixes_expected_incidents(incidents: list[dict[str, Any]]) -> None:
     primary_of: dict[str, str] = {}
     mentioned_in: dict[str, set[str]] = {}

@@ -171,6 +171,14 @@ def weighted_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     return score
 
 
+def _acled_name(name: str | None) -> str | None:
+    """A country name in ACLED's spelling ("Syria" for "Syrian Arab Republic")."""
+    from corroborate.export import acled_country
+
+    c = acled_country(name) if name else None
+    return c.name if c is not None else name
+
+
 def _country_key(name: str | None, aliases: Callable[[str | None], str | None]) -> str:
     key = fold(aliases(name) if name else None) or fold(name)
     return "morocco" if key == "western sahara" else key
@@ -412,7 +420,11 @@ def _ucdp(rows: Iterable[dict[str, Any]], run: Callable[[Article], Extraction]) 
         best = (r.fatalities.best if r else None) or 0
         fat.append(best == int(row.get("best") or 0))
         in_range.append(int(row.get("low") or 0) <= best <= int(row.get("high") or 0))
-        country.append(r is not None and fold(r.country) == fold(row.get("country")))
+        country.append(
+            r is not None
+            and _country_key(r.country, _acled_name)
+            == _country_key(row.get("country"), _acled_name)
+        )
         if row.get("date_prec") == 1 and row.get("date_start"):
             date.append(r is not None and r.event_date == row["date_start"])
     t.add("detection rate", detected)
