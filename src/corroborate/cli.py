@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from corroborate.batch.cli import register as _register_batch
 from corroborate.errors import CorroborateError
 from corroborate.model import Article, Reject
 
@@ -484,6 +485,9 @@ def eval_(
         for sc in table.scores:
             out.add_row(sc.name, f"{sc.value:.3f}", str(sc.n))
         Console().print(out)
+
+
+_register_batch(app)  # corroborate batch / corroborate load
 
 
 def main() -> None:
