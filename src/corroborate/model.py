@@ -17,6 +17,8 @@ from typing import Any
 __all__ = [
     "ACTOR_TYPES",
     "EVENT_TYPES",
+    "FIGURE_FIELDS",
+    "SCALAR_FIELDS",
     "Article",
     "Evidence",
     "Extraction",
@@ -303,8 +305,8 @@ class Framing:
         )
 
 
-# The contract fields of one event, in output order (DESIGN.md).
-_SCALAR_FIELDS = (
+#: The scalar contract fields of one event, in output order (DESIGN.md).
+SCALAR_FIELDS = (
     "event_type",
     "sub_event_type",
     "event_date",
@@ -323,7 +325,8 @@ _SCALAR_FIELDS = (
     "longitude",
     "geo_precision",
 )
-_FIGURE_FIELDS = ("fatalities", "civilian_fatalities", "injuries")
+#: The contract fields holding low/best/high figures.
+FIGURE_FIELDS = ("fatalities", "civilian_fatalities", "injuries")
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,8 +365,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The event object of the ``extract`` output contract."""
-        d: dict[str, Any] = {name: getattr(self, name) for name in _SCALAR_FIELDS}
-        for name in _FIGURE_FIELDS:
+        d: dict[str, Any] = {name: getattr(self, name) for name in SCALAR_FIELDS}
+        for name in FIGURE_FIELDS:
             d[name] = getattr(self, name).to_dict()
         d["sources"] = [s.to_dict() for s in self.sources]
         d["summary"] = self.summary
@@ -372,9 +375,9 @@ class Report:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Report:
-        kwargs: dict[str, Any] = {name: d.get(name) for name in _SCALAR_FIELDS}
+        kwargs: dict[str, Any] = {name: d.get(name) for name in SCALAR_FIELDS}
         kwargs["civilian_targeting"] = bool(d.get("civilian_targeting", False))
-        for name in _FIGURE_FIELDS:
+        for name in FIGURE_FIELDS:
             kwargs[name] = Figures.from_dict(d.get(name))
         kwargs["sources"] = tuple(SourceClaim.from_dict(s) for s in d.get("sources", []))
         kwargs["summary"] = d.get("summary", "")

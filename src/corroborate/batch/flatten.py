@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from corroborate.model import (
+from corroborate.model import (, FIGURE_FIELDS, SCALAR_FIELDS
     Article,
     Evidence,
     Extraction,
@@ -59,7 +59,7 @@ __all__ = [
 #: ``float64``, ``bool``, ``list<string>``.
 Column = tuple[str, str]
 
-_FIGURES = ("fatalities", "civilian_fatalities", "injuries")
+_FIGURES = FIGURE_FIELDS
 _FIGURE_COLUMNS: tuple[Column, ...] = tuple(
     (f"{name}_{part}", "int64") for name in _FIGURES for part in ("low", "best", "high")
 )
@@ -87,7 +87,8 @@ _EVENT_COLUMNS: tuple[Column, ...] = (
     ("sources", "string"),  # JSON array of {name, kind, relation, start, end}
     ("summary", "string"),
 )
-_SCALARS = tuple(name for name, _ in _EVENT_COLUMNS[:17])
+_SCALARS = tuple(name for name, _ in _EVENT_COLUMNS[: len(SCALAR_FIELDS)])
+assert _SCALARS == SCALAR_FIELDS, "batch columns must follow the contract fields"
 
 #: OUTPUT/articles/: one row per distinct article (by content hash).
 ARTICLE_COLUMNS: tuple[Column, ...] = (

@@ -15,32 +15,14 @@ import math
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from corroborate.model import Incident
+from corroborate.model import FIGURE_FIELDS, SCALAR_FIELDS, Incident
 
 __all__ = ["incident_feature", "incident_properties", "write_geojson"]
 
 Scalar = str | int | float | bool | None
 
-_RECORD_FIELDS = (
-    "event_type",
-    "sub_event_type",
-    "event_date",
-    "time_precision",
-    "actor1",
-    "inter1",
-    "actor1_country",
-    "actor2",
-    "inter2",
-    "actor2_country",
-    "civilian_targeting",
-    "country",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-)
-_FIGURES = ("fatalities", "civilian_fatalities", "injuries")
+_RECORD_FIELDS = SCALAR_FIELDS
+_FIGURES = FIGURE_FIELDS
 
 
 def incident_properties(incident: Incident) -> dict[str, Scalar]:
