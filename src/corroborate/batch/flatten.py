@@ -18,7 +18,9 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from corroborate.model import (, FIGURE_FIELDS, SCALAR_FIELDS
+from corroborate.model import (
+    FIGURE_FIELDS,
+    SCALAR_FIELDS,
     Article,
     Evidence,
     Extraction,
