@@ -516,6 +516,10 @@ def _actor_mentions(
             for c in group.cues
         )
     ]
+    if not own:
+        # The classifier re-typed the event and no cue has its type: the
+        # anchor sentence decides ("Malian soldiers killed two herdsmen").
+        own = list(ordered[:1])
     rest = [s for s in ordered if s not in own]
     mentions = _agents_of_cues(find_actors(own, lexicon=lex), group)
     if not any(m.inter in actors_mod.ARMED for m in mentions):
