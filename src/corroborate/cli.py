@@ -302,7 +302,8 @@ def incidents(
             str(len(inc.outlets) or len(inc.members)),
             inc.grade,
         )
-    Console().print(table)
+    # Piped or in `make demo`'s log: wide enough that incident ids stay whole.
+    Console(width=None if sys.stdout.isatty() else 220).print(table)
 
 
 @app.command()
