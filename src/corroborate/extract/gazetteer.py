@@ -818,19 +818,9 @@ class Gazetteer:
         got = self._borders.get(f"{a}-{b}")
         if got is None:
             return None
-        lat, lon, a1 = got
-        country = self._country_names[self._cc_index[a]]
         other_name = self._country_names[self._cc_index[b]]
-        return Place(
-            key=f"border:{a}-{b}",
-            name=f"{country}-{other_name} border",
-            kind="feature",
-            country=country,
-            country_code=a,
-            admin1=self._admin1_name(a1) if a1 >= 0 else None,
-            latitude=round(lat, 5),
-            longitude=round(lon, 5),
-            geo_precision=3,
+        return self._region_point(
+            got, key=f"border:{a}-{b}", cc=a, name="{country}-" + other_name + " border"
         )
 
     def direction(self, country: str, direction: str) -> Place | None:
@@ -842,13 +832,22 @@ class Gazetteer:
         got = self._directions.get(f"{cc}:{d}")
         if got is None:
             return None
+        return self._region_point(
+            got, key=f"dir:{cc}:{d}", cc=cc, name=_DIRECTION_ADJ[d] + " {country}"
+        )
+
+    def _region_point(
+        self, got: tuple[float, float, int], *, key: str, cc: str, name: str
+    ) -> Place:
+        """A precomputed part of a country (a border area, a direction) as a feature
+        place with geo_precision 3; ``{country}`` in ``name`` is the country's name."""
         lat, lon, a1 = got
-        country_name = self._country_names[self._cc_index[cc]]
+        country = self._country_names[self._cc_index[cc]]
         return Place(
-            key=f"dir:{cc}:{d}",
-            name=f"{_DIRECTION_ADJ[d]} {country_name}",
+            key=key,
+            name=name.replace("{country}", country),
             kind="feature",
-            country=country_name,
+            country=country,
             country_code=cc,
             admin1=self._admin1_name(a1) if a1 >= 0 else None,
             latitude=round(lat, 5),
