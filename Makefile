@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: setup demo test lint vendor gazetteer train eval clean
+.PHONY: setup demo test stress lint vendor gazetteer train eval bench clean
 
 # Create .venv with the corroborate command and every optional extra.
 setup: $(BIN)/corroborate
@@ -27,18 +27,33 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The long hardening runs of tests/hardening (10,000-item hostile corpus, 100 kill -9
+# trials, thousands of fuzz examples, 200 clients for 60 s over 100k incidents), then
+# their figures.
+stress: setup
+	$(BIN)/python scripts/stress.py
+
 lint: setup
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/mypy
 
-# Score extraction on ../shared/benchmark/dev and write the table into README.md.
+# Score extraction and incident resolution on ../shared/benchmark/dev (with the
+# stress set of look-alike ACLED events) and write the tables into README.md.
 eval: setup
 	$(BIN)/python scripts/eval_all.py --shared $(SHARED)
+
+# Extraction vs spaCy, memory, ingest scaling and Spark vs local on the texts of
+# ../shared/benchmark/dev; prints a table and writes it into README.md
+# (BENCH_ARGS=--quick for a short run).
+bench: setup
+	$(BIN)/python bench/run.py --shared $(SHARED) $(BENCH_ARGS)
 
 # Rebuild the learned artifacts (committed under src/corroborate/extract/data/models/)
 # from ../shared/benchmark/dev.
 train: setup
 	$(BIN)/python scripts/train_events.py --data $(SHARED)/benchmark/dev
+	$(BIN)/python scripts/build_place_prior.py --data $(SHARED)/benchmark/dev
+	$(BIN)/python scripts/train_framing.py --data $(SHARED)/benchmark/dev
 
 # Vendor the web UI's JavaScript, CSS and basemap from the npm registry
 # (the results are committed, so a fresh clone needs no npm).

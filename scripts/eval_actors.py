@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/eval_actors.py [--data PATH] [--split tune|hold|all]
         [--n 0] [--country NAME] [--pipeline] [--by country|type|sub] [--errors FILE]
+    .venv/bin/python scripts/eval_actors.py --gold-set tests/data/multilingual/fr.jsonl
 
 Reads ACLED events (JSON Lines with ``notes``, ``event_type``,
 ``sub_event_type``, ``country``, ``actor1``, ``inter1`` and, where the export
@@ -23,6 +24,10 @@ country names to ACLED's. Also reports the actor extractor's time per note
 and the commonest inter-code confusions. Rows are split by a fixed hash of
 their id into ``tune`` (70%) and ``hold`` (30%): develop on one, report the
 other.
+
+``--gold-set`` scores the whole pipeline's primary event instead on one of
+the project's own hand-written gold files (``tests/data/multilingual``:
+French and Arabic reports with their expected events).
 """
 
 from __future__ import annotations
@@ -113,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pipeline", action="store_true", help="run the whole pipeline")
     ap.add_argument("--errors", type=Path, help="write mismatches here (JSON Lines, local only)")
     ap.add_argument("--by", choices=("country", "type", "sub"), help="break scores down")
+    ap.add_argument("--gold-set", type=Path, help="score the pipeline on a gold-set file")
     args = ap.parse_args(argv)
+    if args.gold_set:
+        return _gold_set(args.gold_set)
 
     rows = _rows(args.data, args.split, args.country)
     if args.n:
@@ -221,6 +229,42 @@ def main(argv: list[str] | None = None) -> int:
         with args.errors.open("w", encoding="utf-8") as fh:
             for err in errors:
                 fh.write(json.dumps(err, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _gold_set(path: Path) -> int:
+    """inter1 / inter2 of the pipeline's primary event on a gold-set file."""
+    from corroborate.extract.pipeline import Pipeline
+    from corroborate.model import Article
+
+    pipe = Pipeline.from_config()
+    stats: Counter[str] = Counter()
+    misses = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            gold = r.get("expected", {}).get("events") or []
+            if not gold:
+                continue
+            g = gold[0]
+            art = Article.create(r["text"], external_id=r["id"], published=r.get("published"))
+            events = pipe.extract(art).events
+            e = events[0] if events else None
+            got = (e.actor1, e.inter1, e.actor2, e.inter2) if e else (None, None, None, None)
+            stats["n"] += 1
+            stats["inter1"] += got[1] == g.get("inter1")
+            stats["inter2"] += got[3] == g.get("inter2")
+            if got[1] != g.get("inter1") or got[3] != g.get("inter2"):
+                misses.append(r["id"])
+    n = stats["n"] or 1
+    out = {
+        "file": str(path),
+        "rows": stats["n"],
+        "inter1": round(stats["inter1"] / n, 4),
+        "inter2": round(stats["inter2"] / n, 4),
+        "misses": " ".join(misses),
+    }
+    print(json.dumps(out, indent=1))
     return 0
 
 

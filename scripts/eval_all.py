@@ -24,6 +24,7 @@ FILES = {
     "ptc": "ptc_propaganda_spans.jsonl",
     "gtd": "gtd_events.jsonl",
     "ucdp": "ucdp_ged_syria.jsonl",
+    "clusters": "news_incident_clusters.jsonl",
 }
 START, END = "<!-- eval:start -->", "<!-- eval:end -->"
 
@@ -47,6 +48,15 @@ def main() -> int:
         print(f"{kind}: {table.rows} rows in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         print(table.markdown() + "\n")
         tables.append(table)
+    # The incident stress set: look-alike ACLED events that must stay apart.
+    sys.path.insert(0, str(Path(__file__).parent))
+    from stress_clusters import stress_table
+
+    t0 = time.perf_counter()
+    stress = stress_table(dev / FILES["acled"], pipeline)
+    print(f"stress: {stress.rows} rows in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    print(stress.markdown() + "\n")
+    tables.append(stress)
     if args.json:
         args.json.write_text(json.dumps([t.to_dict() for t in tables], indent=1))
     if not args.no_readme:
@@ -54,11 +64,16 @@ def main() -> int:
         text = readme.read_text("utf-8")
         date = time.strftime("%Y-%m-%d")
         body = "\n\n".join(
-            f"**{t.kind}** ({t.rows} rows of `{FILES[t.kind]}`)\n\n{t.markdown()}" for t in tables
+            f"**{t.kind}** ({t.rows} rows of `{FILES[t.kind]}`)\n\n{t.markdown()}"
+            if t.kind in FILES
+            else f"**{t.kind}** ({t.gold})\n\n{t.markdown()}"
+            for t in tables
         )
-        block = f"{START}\nScores on `../shared/benchmark/dev`, {date}" + (
-            f" (first {args.limit} rows of each file)" if args.limit else ""
-        ) + f":\n\n{body}\n{END}"
+        block = (
+            f"{START}\nScores on `../shared/benchmark/dev`, {date}"
+            + (f" (first {args.limit} rows of each file)" if args.limit else "")
+            + f":\n\n{body}\n{END}"
+        )
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), block, text, flags=re.S)
         readme.write_text(text, "utf-8")
     return 0

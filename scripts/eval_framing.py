@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Evaluate the loaded-language lexicon against the Propaganda Techniques Corpus.
+"""Evaluate loaded-language flagging against the Propaganda Techniques Corpus.
 
 Reads the PTC development file of the shared benchmark (never copied into
 the repository) and scores the spans of
-:func:`corroborate.extract.framing.match_loaded_terms` against gold spans:
+:func:`corroborate.extract.framing.find_loaded_terms` (the lexicon and the
+learned English tagger; ``--lexicon-only`` for the lexicon alone) against
+gold spans:
 
 * gold "loaded": the ``Loaded_Language`` and ``Name_Calling,Labeling`` spans;
 * gold "all": the spans of every technique.
@@ -16,6 +18,8 @@ harmonic mean.
 
 The articles are split in two halves by a hash of their id so that the
 lexicon can be tuned on one half ("a") and checked on the other ("b").
+The tagger is trained on every article, so its figures here are in-sample:
+``scripts/train_framing.py`` prints the cross-validated ones.
 
     .venv/bin/python scripts/eval_framing.py            # both halves and all
     .venv/bin/python scripts/eval_framing.py --terms a  # per-lemma precision on half a
@@ -33,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from corroborate.extract.framing import FramingLexicon, match_loaded_terms
+from corroborate.extract.framing import FramingLexicon, find_loaded_terms, match_loaded_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmark" / "dev" / "ptc_propaganda_spans.jsonl"
@@ -96,9 +100,9 @@ def evaluate(records: list[dict[str, Any]], lexicon: FramingLexicon) -> dict[str
     for rec in records:
         text = rec["text"]
         t0 = time.perf_counter()
-        matches, _ = match_loaded_terms(text, lexicon=lexicon, language="en")
+        terms = find_loaded_terms(text, lexicon=lexicon, language="en").loaded_terms
         elapsed += time.perf_counter() - t0
-        pred = merge((m.start, m.end) for m in matches)
+        pred = merge((t.start, t.end) for t in terms)
         spans = rec["technique_spans"]
         gold_loaded = merge((s["start"], s["end"]) for s in spans if s["technique"] in LOADED)
         gold_all = merge((s["start"], s["end"]) for s in spans)
@@ -109,6 +113,7 @@ def evaluate(records: list[dict[str, Any]], lexicon: FramingLexicon) -> dict[str
     return {
         "articles": len(records),
         "ms_per_1000_chars": round(1000 * elapsed / max(chars, 1) * 1000, 3),
+        "ms_per_article": round(1000 * elapsed / max(len(records), 1), 3),
         **{name: {g: s.figures() for g, s in by.items()} for name, by in scores.items()},
     }
 
@@ -136,18 +141,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--terms", choices=("a", "b", "all"), help="print per-lemma precision")
+    ap.add_argument("--lexicon-only", action="store_true", help="leave the learned tagger out")
     args = ap.parse_args(argv)
     if not args.data.exists():
         sys.stderr.write(f"no PTC file at {args.data}\n")
         return 2
     records = load(args.data)
-    lexicon = FramingLexicon.load(["en"])
+    lexicon = FramingLexicon.load(["en"], tagger=not args.lexicon_only)
     if args.terms:
         term_table(records, lexicon, args.terms)
         return 0
     result = evaluate(records, lexicon)
     result["lexicon_version"] = lexicon.version("en")
     result["lexicon_size"] = lexicon.size("en")
+    tagger = lexicon.tagger("en")
+    result["tagger"] = None if tagger is None else repr(tagger)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +20,8 @@ from rich.table import Table
 from corroborate.batch.cli import register as _register_batch
 from corroborate.errors import CorroborateError
 from corroborate.model import Article, Reject
+from corroborate.monitor.cli import register as _register_monitor
+from corroborate.review_cli import register as _register_review
 
 if TYPE_CHECKING:
     from corroborate.extract.pipeline import Pipeline
@@ -369,6 +371,18 @@ def export(
     event_type: Annotated[str | None, typer.Option(help="Only this ACLED event type.")] = None,
     date_from: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only what changed at or after this time (ISO 8601, e.g. 2026-11-01T00:00:00): "
+            "incidents created or updated, and the ids of incidents deleted (as "
+            '{"incident_id", "deleted"} lines in jsonl, or in --deletions for other formats).'
+        ),
+    ] = None,
+    deletions: Annotated[
+        Path | None,
+        typer.Option(help="With --since and acled-csv or geojson: write deleted ids here (JSONL)."),
+    ] = None,
 ) -> None:
     """Export incidents as an ACLED-style CSV, GeoJSON or JSON Lines.
 
@@ -377,6 +391,8 @@ def export(
       corroborate export --format acled-csv -o incidents.csv
 
       corroborate export --format geojson --country Mauritania > mr.geojson
+
+      corroborate export --since 2026-11-01T00:00:00 > changes.jsonl
     """
     from corroborate import export as exporters
 
@@ -388,16 +404,29 @@ def export(
     fmt = fmt.lower()
     if fmt not in writers:
         raise _fail(f"--format must be one of {', '.join(writers)}, not {fmt!r}")
+    if since is not None:
+        since = _timestamp(since)
+    if deletions is not None and since is None:
+        raise _fail("--deletions needs --since")
     try:
         store = _open_store(db, must_exist=True)
         with store:
-            items = store.iter_incidents(_filter(country, event_type, date_from, date_to))
+            items: Iterable[Any] = store.iter_incidents(
+                _filter(country, event_type, date_from, date_to)
+            )
+            gone: list[dict[str, str]] = []
+            if since is not None:
+                changed = set(store.incident_ids_updated_since(since))
+                items = (inc for inc in items if inc.incident_id in changed)
+                gone = store.deletions_since(since)
             if output is None:
                 writers[fmt](items, sys.stdout)
+                _write_deletions(gone, fmt, sys.stdout, deletions)
             else:
                 newline = "" if fmt == "acled-csv" else None
                 with output.open("w", encoding="utf-8", newline=newline) as fh:
                     writers[fmt](items, fh)
+                    _write_deletions(gone, fmt, fh, deletions)
     except CorroborateError as exc:
         raise _fail(exc.message) from None
     except BrokenPipeError:  # e.g. piped into head: the reader has what it wanted
@@ -407,11 +436,50 @@ def export(
         raise _fail(f"cannot write {output}: {exc.strerror}") from None
 
 
+def _timestamp(text: str) -> str:
+    """An ISO 8601 time as the store writes it (UTC, seconds), or a clear error."""
+    import datetime as dt
+
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise _fail(
+            f"--since takes an ISO 8601 time such as 2026-11-01T00:00:00, not {text!r}"
+        ) from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return t.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _write_deletions(gone: list[dict[str, str]], fmt: str, out: Any, path: Path | None) -> None:
+    """Tombstones of deleted incidents: in the JSONL stream itself, or in ``path``."""
+    lines = [
+        json.dumps({"incident_id": g["incident_id"], "deleted": g["deleted"]}) + "\n" for g in gone
+    ]
+    if path is not None:
+        path.write_text("".join(lines), encoding="utf-8")
+    elif fmt == "jsonl":
+        out.writelines(lines)
+    elif lines:
+        err.print(
+            f"{len(lines)} incident(s) were deleted since then; pass --deletions FILE to "
+            "get their ids",
+            highlight=False,
+        )
+
+
 @app.command()
 def serve(
     db: DbOption = "corroborate.db",
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    read_auth: Annotated[
+        bool | None,
+        typer.Option(
+            "--read-auth/--no-read-auth",
+            help="Require a login to read too (default: only when --host is not loopback).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web UI and the JSON API (Ctrl-C to stop).
 
@@ -424,14 +492,19 @@ def serve(
     import uvicorn
 
     from corroborate.web import create_app
+    from corroborate.web.sessions import is_loopback
 
+    if read_auth is None:
+        read_auth = not is_loopback(host)
     try:
         store = _open_store(db, must_exist=True)
     except CorroborateError as exc:
         raise _fail(exc.message) from None
     err.print(f"serving {db} on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(store, read_auth=read_auth), host=host, port=port, log_level="warning"
+        )
     finally:
         store.close()
 
@@ -489,6 +562,8 @@ def eval_(
 
 
 _register_batch(app)  # corroborate batch / corroborate load
+_register_review(app)  # merge, split, detach, edit, discount, recluster, reextract, user
+_register_monitor(app)  # corroborate watch / alerts / report
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ wrong and, where possible, what to do.
 from __future__ import annotations
 
 __all__ = [
+    "AuthError",
     "ConfigError",
     "CorroborateError",
     "ExtractionError",
@@ -16,6 +17,7 @@ __all__ = [
     "InputTooLarge",
     "NotFound",
     "ReadError",
+    "ReviewError",
     "StoreError",
     "UnsafeURL",
 ]
@@ -82,3 +84,15 @@ class ConfigError(CorroborateError):
     """Bad arguments or configuration given by the user."""
 
     reason = "bad-config"
+
+
+class ReviewError(CorroborateError):
+    """A manual decision that cannot be taken (unknown incident, bad field or value)."""
+
+    reason = "bad-review"
+
+
+class AuthError(CorroborateError):
+    """A write without a valid account or token."""
+
+    reason = "unauthorised"

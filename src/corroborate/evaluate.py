@@ -521,10 +521,19 @@ def evaluate_clusters(
     p, r, f = bcubed(gold, pred)
     t = ScoreTable("clusters", str(path), len(gold))
     n = len(gold)
+    gold_of_pred: dict[str, set[str]] = {}
+    for item, c in pred.items():
+        gold_of_pred.setdefault(c, set()).add(gold[item])
+    false_merged = sum(len(gold_of_pred[pred[item]]) > 1 for item in gold)
     t.scores += [
         Score("B-cubed precision", p, n),
         Score("B-cubed recall", r, n),
         Score("B-cubed F1", f, n),
+        Score(
+            "false-merge rate (articles sharing an incident with another gold incident)",
+            false_merged / n if n else math.nan,
+            n,
+        ),
         Score(
             "articles placed in an incident",
             sum(not v.startswith("singleton:") for v in pred.values()) / n if n else math.nan,

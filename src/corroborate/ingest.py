@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from corroborate.model import Article, Extraction, IncidentMember, Reject
+from corroborate.model import Article, Extraction, Reject
 from corroborate.resolve import Resolver
-from corroborate.resolve.syndication import fingerprint
+from corroborate.resolve.decisions import Constraints
+from corroborate.resolve.members import make_member
 from corroborate.store.base import Store
 
 __all__ = ["Extractor", "IngestResult", "ingest"]
@@ -64,6 +65,7 @@ def ingest(
     "duplicate", "rejected: reason") so a face can show progress.
     """
     result = IngestResult()
+    rules = Constraints.of(store.decisions())
     for item in items:
         result.read += 1
         if isinstance(item, Reject):
@@ -77,26 +79,30 @@ def ingest(
             result.duplicates += 1
             _notify(on_item, item, "duplicate")
             continue
-        extraction = extractor.extract(item)
+        try:
+            extraction = extractor.extract(item)
+        except Exception as exc:  # a bad article is dropped with a reason; the run goes on
+            item = Reject(
+                origin=item.origin or item.article_id,
+                reason="extract-failed",
+                detail=" ".join(f"{type(exc).__name__}: {exc}".split())[:300],
+                external_id=item.external_id,
+            )
+            with store.transaction():
+                store.add_reject(item)
+            result.rejected += 1
+            result.rejects_by_reason[item.reason] += 1
+            _notify(on_item, item, f"rejected: {item.reason}")
+            continue
         with store.transaction():
             if not store.add_article(item):
                 result.duplicates += 1
                 _notify(on_item, item, "duplicate")
                 continue
             stored = store.add_extraction(item.id, extraction)
-            fp = fingerprint(item.text) if stored else ()
             for sr in stored:
-                member = IncidentMember(
-                    report_id=sr.report_id,
-                    article_id=item.article_id,
-                    outlet=item.outlet,
-                    url=item.url,
-                    published=item.published,
-                    language=extraction.language,
-                    report=sr.report,
-                    fingerprint=fp,
-                )
-                placement = resolver.place(member, source=store)
+                member = make_member(sr.report_id, item, sr.report, language=extraction.language)
+                placement = resolver.place(member, source=store, constraints=rules)
                 store.save_incident(placement.incident)
                 store.log_incident_event(
                     placement.incident.incident_id,

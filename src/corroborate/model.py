@@ -12,14 +12,17 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
     "ACTOR_TYPES",
+    "DECISION_KINDS",
     "EVENT_TYPES",
     "FIGURE_FIELDS",
     "SCALAR_FIELDS",
     "Article",
+    "Decision",
     "Evidence",
     "Extraction",
     "Figures",
@@ -32,6 +35,7 @@ __all__ = [
     "SourceClaim",
     "content_hash",
     "normalise_text",
+    "utc_now",
 ]
 
 #: ACLED event types and their sub-event types (DESIGN.md).
@@ -85,6 +89,11 @@ ACTOR_TYPES: dict[int, str] = {
 }
 
 _WS = re.compile(r"\s+")
+
+
+def utc_now() -> str:
+    """The current time as stored everywhere: ISO 8601 UTC with milliseconds and a Z."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def normalise_text(text: str) -> str:
@@ -426,6 +435,8 @@ class IncidentMember:
     report: Report
     #: A sample of the article's hashed shingles, to spot syndicated copies.
     fingerprint: tuple[int, ...] = ()
+    #: The names and numbers of the article's lede (see resolve.syndication.keywords).
+    keywords: tuple[str, ...] = ()
 
     @property
     def quote(self) -> str:
@@ -449,6 +460,7 @@ class IncidentMember:
             "sources": [s.to_dict() for s in self.report.sources],
             "report": self.report.to_dict(),
             "fingerprint": list(self.fingerprint),
+            "keywords": list(self.keywords),
         }
 
     @classmethod
@@ -462,6 +474,7 @@ class IncidentMember:
             language=d.get("language"),
             report=Report.from_dict(d["report"]),
             fingerprint=tuple(int(x) for x in d.get("fingerprint", ())),
+            keywords=tuple(str(x) for x in d.get("keywords", ())),
         )
 
 
@@ -509,4 +522,71 @@ class Incident:
             grade_reason=d.get("grade_reason", ""),
             created=d.get("created"),
             updated=d.get("updated"),
+        )
+
+
+#: What an analyst can decide about incidents (see :class:`Decision`).
+DECISION_KINDS = ("merge", "detach", "split", "edit", "discount")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An analyst's decision about incidents, kept as a constraint on reports.
+
+    Decisions name the reports that existed when the analyst decided, so they
+    hold whatever ids incidents get after re-clustering or re-extraction:
+
+    - ``merge``: ``report_ids`` must share one incident;
+    - ``detach`` / ``split``: ``report_ids`` must not share an incident with
+      ``other_ids``;
+    - ``edit``: the incident holding most of ``report_ids`` shows ``field`` =
+      ``value`` whatever its reports say;
+    - ``discount``: that incident is graded Discounted, with ``why``.
+    """
+
+    kind: str
+    incident_id: str
+    who: str
+    why: str = ""
+    report_ids: tuple[str, ...] = ()
+    other_ids: tuple[str, ...] = ()
+    field: str | None = None
+    value: Any = None
+    at: str | None = None
+    id: int | None = None
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in DECISION_KINDS:
+            raise ValueError(f"unknown decision kind {self.kind!r}: one of {DECISION_KINDS}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "incident_id": self.incident_id,
+            "report_ids": list(self.report_ids),
+            "other_ids": list(self.other_ids),
+            "field": self.field,
+            "value": self.value,
+            "who": self.who,
+            "why": self.why,
+            "at": self.at,
+            "active": self.active,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Decision:
+        return cls(
+            kind=d["kind"],
+            incident_id=d["incident_id"],
+            who=d["who"],
+            why=d.get("why") or "",
+            report_ids=tuple(d.get("report_ids") or ()),
+            other_ids=tuple(d.get("other_ids") or ()),
+            field=d.get("field"),
+            value=d.get("value"),
+            at=d.get("at"),
+            id=d.get("id"),
+            active=bool(d.get("active", True)),
         )

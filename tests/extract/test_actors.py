@@ -409,3 +409,93 @@ def test_offsets_always_point_at_the_text(lexicon: ActorLexicon, words: list[str
     )
     assert (a.actor1 is None) == (a.inter1 is None)
     assert (a.actor2 is None) == (a.inter2 is None)
+
+
+# ------------------------------------------------------------------ conventions
+def test_state_forces_come_first_in_a_fight_between_equals(lexicon: ActorLexicon) -> None:
+    a = _assign(
+        "Clashes were reported between Islamist militants and Malian soldiers near Kadial.",
+        lexicon,
+        "Armed clash",
+        "Battles",
+        "Mali",
+    )
+    assert (a.actor1, a.inter1) == ("Military Forces of Mali", 1)
+    assert (a.actor2, a.inter2) == ("Unidentified Armed Group (Mali)", 3)
+
+
+def test_a_fight_within_one_kind_of_group_names_it_twice(lexicon: ActorLexicon) -> None:
+    a = _assign(
+        "Four people were wounded in a clash between two unknown armed groups in Helmand.",
+        lexicon,
+        "Armed clash",
+        "Battles",
+        "Afghanistan",
+    )
+    assert (a.inter1, a.inter2) == (3, 3)
+
+
+def test_an_attack_on_armed_men_names_them_not_civilians(lexicon: ActorLexicon) -> None:
+    a = _assign(
+        "Ethiopian forces attacked armed men in Dangur area, killing 16.",
+        lexicon,
+        "Attack",
+        "Violence against civilians",
+        "Ethiopia",
+    )
+    assert (a.actor1, a.inter1) == ("Military Forces of Ethiopia", 1)
+    assert (a.actor2, a.inter2) == ("Unidentified Armed Group (Ethiopia)", 3)
+
+
+def test_a_claim_in_another_sentence_names_the_doer(lexicon: ActorLexicon) -> None:
+    first, second = split_sentences(
+        "Three soldiers were wounded by the explosion of an IED near Menaka. "
+        "JNIM claimed responsibility."
+    )
+    a = assign_actors(
+        find_actors([first], lexicon=lexicon),
+        event_type="Explosions/Remote violence",
+        sub_event_type="Remote explosive/landmine/IED",
+        event_country="Mali",
+        lexicon=lexicon,
+        context=find_actors([first, second], lexicon=lexicon),
+    )
+    assert (a.actor1, a.inter1) == ("JNIM: Group for Support of Islam and Muslims", 2)
+
+
+def test_the_forces_facing_a_riot_may_stand_in_a_later_sentence(lexicon: ActorLexicon) -> None:
+    first, second = split_sentences("Rioters blocked a road in Save. Police intervened.")
+    a = assign_actors(
+        find_actors([first], lexicon=lexicon),
+        event_type="Riots",
+        sub_event_type="Violent demonstration",
+        event_country="Benin",
+        lexicon=lexicon,
+        context=find_actors([first, second], lexicon=lexicon),
+    )
+    assert (a.actor2, a.inter2) == ("Police Forces of Benin", 1)
+
+
+def test_a_country_can_have_its_own_unnamed_doer(lexicon: ActorLexicon) -> None:
+    a = _assign(
+        "The monitoring mission observed 24 shots involving small arms near Muratove.",
+        lexicon,
+        "Armed clash",
+        "Battles",
+        "Ukraine",
+    )
+    assert (a.inter1, a.inter2) == (1, 2)
+    b = _assign("Shots were heard near the town.", lexicon, "Armed clash", "Battles", "Mali")
+    assert (b.actor1, b.inter1) == ("Unidentified Armed Group (Mali)", 3)
+
+
+def test_polisario_is_a_rebel_group(lexicon: ActorLexicon) -> None:
+    a = _assign(
+        "Moroccan forces fired on Polisario fighters near Mahbes.",
+        lexicon,
+        "Armed clash",
+        "Battles",
+        "Western Sahara",
+    )
+    assert (a.actor1, a.inter1) == ("Military Forces of Morocco", 1)
+    assert (a.actor2, a.inter2) == ("Polisario Front", 2)

@@ -201,6 +201,88 @@ def test_arabic_lexicon() -> None:
     assert combine(mentions, kind="injured")[0].best == 5
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "killed", "injured"),
+    [
+        ("fr", "Trois soldats ont été tués et cinq autres blessés lors d'une attaque.", 3, 5),
+        ("fr", "L'armée a neutralisé une dizaine de terroristes.", 10, None),
+        ("fr", "Quinze terroristes ont été neutralisés par les FAMa.", 15, None),
+        ("fr", "Au moins 12 civils ont perdu la vie dans l'attaque.", 12, None),
+        ("fr", "Deux orpailleurs mauritaniens ont été tués par balles.", 2, None),
+        ("fr", "Le bilan s'élève à 23 morts.", 23, None),
+        ("fr", "tuant vingt-trois personnes", 23, None),
+        ("fr", "L'attaque a fait trois blessés.", None, 3),
+        ("fr", "L'attaque n'a fait aucune victime.", 0, 0),
+        ("ar", "قُتل ١٢ مدنيا في هجوم مسلح", 12, None),
+        ("ar", "استشهد ثلاثة وعشرون شخصا", 23, None),
+        ("ar", "ارتفعت حصيلة القتلى إلى 17 قتيلا", 17, None),
+        ("ar", "سقط أربعة قتلى وسبعة جرحى", 4, 7),
+        ("ar", "مقتل جندي في انفجار لغم", 1, None),
+        ("ar", "لقي خمسة أشخاص حتفهم", 5, None),
+        ("ar", "أصيب عشرات المتظاهرين", None, 10),
+        ("ar", "لم يسفر الهجوم عن خسائر بشرية", 0, 0),
+        ("es", "Tres soldados murieron y cinco resultaron heridos en el ataque.", 3, 5),
+        ("es", "Hombres armados mataron a cuatro campesinos.", 4, None),
+        ("es", "El ataque dejó 12 muertos y 20 heridos.", 12, 20),
+        ("pt", "Dois civis foram mortos e três ficaram feridos.", 2, 3),
+        ("pt", "O ataque deixou sete mortos.", 7, None),
+        ("it", "Tre soldati sono stati uccisi e quattro feriti.", 3, 4),
+        ("it", "Almeno 12 civili hanno perso la vita.", 12, None),
+    ],
+)
+def test_other_languages(language: str, text: str, killed: int | None, injured: int | None) -> None:
+    lex = CasualtyLexicon.load(language)
+    mentions = find_casualties(text, lexicon=lex)
+    assert combine(mentions, kind="killed")[0].best == killed
+    assert combine(mentions, kind="injured")[0].best == injured
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_arabic_evidence_quotes_the_original() -> None:
+    ar = CasualtyLexicon.load("ar")
+    text = "أَسْفَرَ الهُجُومُ عَنْ مَقْتَلِ ثَلاثَةِ جُنُودٍ"
+    (m,) = find_casualties(text, lexicon=ar)
+    assert m.low == 3 and text[m.start : m.end] == m.text and "مَقْتَلِ" in m.text
+
+
+@pytest.mark.parametrize(
+    ("text", "best"),
+    [
+        ("Militiamen killed twelve civilians. Fatalities split between three events.", 4),
+        ("Unknown fatalities coded as 10 and spread across 4 locations.", 3),
+        ("100 fatalities split across 6 events and coded as 17 for this event.", 17),
+        (
+            "Gunmen attacked a post. This was one of three related attacks. "
+            "Six assailants were killed across the three raids.",
+            2,
+        ),
+        (
+            "Hakim and two guards were killed in the blast. This was one of three "
+            "coordinated attacks in the city.",
+            2,
+        ),
+    ],
+)
+def test_fatalities_split_across_events(text: str, best: int) -> None:
+    assert _figures(text, kind="killed")[1] == best
+
+
+def test_different_victim_groups_are_added() -> None:
+    text = (
+        "Four soldiers and three gendarmes were killed in the attack. "
+        "Eighty militants were killed by the army."
+    )
+    assert _figures(text, kind="killed")[1] == 87
+    other = "Two soldiers were killed. Other sources said 3 soldiers were killed."
+    assert _figures(other, kind="killed")[1] == 2
+
+
+def test_also_adds_to_the_figure() -> None:
+    text = "Two militants were killed; two civilians were also killed."
+    assert _figures(text, kind="killed")[1] == 4
+
+
 def test_empty_text() -> None:
     assert find_casualties("", lexicon=LEX) == []
     assert combine([], kind="killed") == (Figures(), [])
@@ -247,3 +329,30 @@ def test_counted_victims_round_trip(n: int, noun: str) -> None:
     text = f"On 3 May, gunmen killed {n:,} {noun} in the village."
     f, _ = combine(find_casualties(text, lexicon=LEX), kind="killed")
     assert (f.low, f.best, f.high) == (n, n, n)
+
+
+def test_them_refers_to_the_victims_counted_before() -> None:
+    text = "Soldiers arrested fifteen Fulani villagers in Petenangue and executed them nearby."
+    assert _figures(text, kind="killed")[1] == 15
+    assert _figures("They arrested two men on 3 May and executed them.", kind="killed")[1] == 2
+
+
+def test_names_share_the_victim_noun_that_follows() -> None:
+    text = "Nine ISGS and six JNIM militants were reportedly killed."
+    assert _figures(text, kind="killed")[1] == 15
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands demonstrated in remembrance of a journalist who was assassinated in 1998.",
+        "They protested near the house of the mayor assassinated in April 2018.",
+        "Students marched over the killing of two classmates last month.",
+    ],
+)
+def test_a_death_dated_in_the_past_is_a_reference(text: str) -> None:
+    assert _figures(text, kind="killed")[1] is None
+
+
+def test_a_death_dated_by_day_is_not_a_reference() -> None:
+    assert _figures("Two soldiers were killed on 5 June 2020.", kind="killed")[1] == 2

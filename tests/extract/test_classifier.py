@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import math
 import pickle
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from corroborate.errors import ExtractionError
+from corroborate.extract import pipeline
 from corroborate.extract.classifier import (
     NONE,
     EventClassifier,
@@ -18,6 +22,9 @@ from corroborate.extract.classifier import (
     normalise,
     word_features,
 )
+from corroborate.extract.events import EventGroup
+from corroborate.extract.pipeline import Resources
+from corroborate.extract.text import split_sentences
 from corroborate.model import EVENT_TYPES
 
 SUB_EVENT_TYPES = {sub for subs in EVENT_TYPES.values() for sub in subs}
@@ -157,3 +164,76 @@ def test_wrong_featurizer_is_refused(tmp_path: Path) -> None:
     npz.with_suffix(".json").write_text(json.dumps({"featurizer": "other/9"}), "utf-8")
     with pytest.raises(ExtractionError, match="featurizer"):
         EventClassifier.load(npz)
+
+
+# ------------------------------------------------- the hybrid event extractor
+class _Fixed(EventClassifier):
+    """A stand-in classifier that gives every text the same probabilities."""
+
+    def __init__(self, probs: dict[str, float]) -> None:  # no artifact needed
+        self.classes = (*sorted(SUB_EVENT_TYPES), NONE)
+        self._probs = {c: probs.get(c, 0.0) for c in self.classes}
+
+    def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return [dict(self._probs) for _ in texts]
+
+
+@pytest.fixture(scope="module")
+def resources() -> Resources:
+    return Resources.load(language="en", use_nlp=False)
+
+
+def _hybrid(
+    text: str, probs: dict[str, float], resources: Resources, **settings: Any
+) -> list[EventGroup]:
+    res = replace(resources, classifier=_Fixed(probs))
+    extractor = pipeline._HybridEvents(**settings)
+    return extractor(split_sentences(text), resources=res)
+
+
+def test_hybrid_sure_classifier_types_the_event_and_marks_it(resources: Resources) -> None:
+    text = "On 3 May 2020, gunmen attacked an army post near Gao; the soldiers fought back."
+    groups = _hybrid(text, {"Armed clash": 0.9, NONE: 0.02}, resources)
+    assert groups and groups[0].sub_event_type == "Armed clash"
+    assert pipeline.typed_by_classifier(groups[0])
+    # the added cue sits on a rule cue's span, so its evidence points at the text
+    mark = [c for c in groups[0].cues if c.weight == 0]
+    assert mark and text[mark[0].start : mark[0].end] == mark[0].text
+
+
+def test_hybrid_unsure_classifier_leaves_the_type_to_later_rules(resources: Resources) -> None:
+    text = "On 3 May 2020, gunmen attacked an army post near Gao; the soldiers fought back."
+    groups = _hybrid(text, {"Armed clash": 0.4, "Attack": 0.35, NONE: 0.05}, resources)
+    assert groups
+    assert not pipeline.typed_by_classifier(groups[0])
+
+
+def test_hybrid_likely_none_drops_the_event(resources: Resources) -> None:
+    text = "Protesters marched through the capital on Monday."
+    assert _hybrid(text, {NONE: 0.95, "Peaceful protest": 0.05}, resources) == []
+
+
+def test_hybrid_finds_an_event_the_rules_read_as_hedged(resources: Resources) -> None:
+    # No usable rule cue: the classifier alone decides when it is sure.
+    text = "On 1 July 2020, militants likely burned the ferry station used to cross the river."
+    sure = _hybrid(text, {"Looting/property destruction": 0.8, NONE: 0.05}, resources)
+    unsure = _hybrid(text, {"Looting/property destruction": 0.2, NONE: 0.7}, resources)
+    assert unsure == []
+    assert sure and sure[0].sub_event_type == "Looting/property destruction"
+    assert all(c.weight == 0 for c in sure[0].cues)
+
+
+def test_hybrid_reads_the_article_opening_or_the_group(resources: Resources) -> None:
+    seen: list[str] = []
+
+    class _Spy(_Fixed):
+        def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
+            seen.extend(texts)
+            return super().predict_proba(texts)
+
+    text = "Rebels shelled the town of Kidal. Residents said the market was empty for days."
+    for context in ("article", "group"):
+        res = replace(resources, classifier=_Spy({"Shelling/artillery/missile attack": 0.9}))
+        pipeline._HybridEvents(context=context)(split_sentences(text), resources=res)
+    assert "market" in seen[0]
+    assert "market" not in seen[1]

@@ -253,3 +253,51 @@ def test_load_rejects_wrong_format(tmp_path: Path) -> None:
 def test_attribution_ships_with_the_data() -> None:
     licence = (DATA_DIR / "LICENSE-GeoNames.txt").read_text(encoding="utf-8")
     assert "CC BY 4.0" in licence or "Creative Commons Attribution 4.0" in licence
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Mauritanie", "MR"),
+        ("Algérie", "DZ"),
+        ("Tchad", "TD"),
+        ("Sahara occidental", "EH"),
+        ("موريتانيا", "MR"),
+        ("مالي", "ML"),
+        ("ليبيا", "LY"),
+        ("Mauritânia", "MR"),
+    ],
+)
+def test_country_names_in_the_press_languages(gaz: Gazetteer, name: str, code: str) -> None:
+    found = gaz.lookup(name, kinds=["country"])
+    assert found and found[0].country_code == code
+
+
+def test_arabic_spellings_fold_to_one_key() -> None:
+    # taa marbuta / haa, alef forms, alef maksura / yeh, diacritics
+    assert normalise_name("موريتانية") == normalise_name("موريتانيه")
+    assert normalise_name("أَلْعيون") == normalise_name("العيون")
+    assert normalise_name("مستشفى") == normalise_name("مستشفي")
+
+
+def test_one_place_whatever_the_language(gaz: Gazetteer) -> None:
+    from corroborate.extract.places import extract_place
+
+    texts = [
+        "Gunmen attacked a gendarmerie post in Timbuktu, Mali.",
+        "Des hommes armés ont attaqué un poste de gendarmerie à Tombouctou, au Mali.",
+        "هاجم مسلحون مركزا للدرك في تمبكتو في مالي.",
+    ]
+    results = [extract_place(t, gazetteer=gaz) for t in texts]
+    assert all(r is not None for r in results)
+    assert {(r.country, r.admin1) for r in results if r is not None} == {("Mali", "Tombouctou")}
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [("بتمبكتو", "Timbuktu"), ("وغاو", "Gao"), ("بالجزائر", "Algiers"), ("لكيدال", "Kidal")],
+)
+def test_arabic_names_behind_proclitics(gaz: Gazetteer, word: str, name: str) -> None:
+    found = gaz.find_mentions(f"هجوم {word} أمس")
+    assert found and found[0].text == word
+    assert name in {p.name for p in found[0].places}

@@ -33,3 +33,19 @@ def test_hint_wins_when_supported(detector: LanguageDetector) -> None:
 def test_no_letters_is_unknown(detector: LanguageDetector) -> None:
     assert detector.detect("12 34 -- !!") is None
     assert detector.detect("") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Les FAMa repoussent une attaque du JNIM près de Boni", "fr"),
+        ("Sit-in des diplômés chômeurs devant la wilaya de Nouakchott", "fr"),
+        ("الجيش المالي يعلن صد هجوم لـ JNIM قرب بوني", "ar"),
+        ("وقفة احتجاجية أمام البرلمان ٢٠٢٤", "ar"),
+        ("Secuestrados dos cooperantes en el norte de Malí", "es"),
+        ("Sequestrados dois padres no norte do Burkina Faso", "pt"),
+        ("Rapiti due missionari nel nord del Burkina Faso", "it"),
+    ],
+)
+def test_headlines_of_the_region(detector: LanguageDetector, text: str, lang: str) -> None:
+    assert detector.detect(text) == lang

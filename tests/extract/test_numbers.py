@@ -167,3 +167,41 @@ def test_keyword_scanner_matches_plain_finditer() -> None:
     assert [m.span() for m in scanner.finditer(text, index=WordIndex.of(text))] == [
         m.span() for m in pattern.finditer(text)
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "value"),
+    [
+        ("ar", "ثلاثة وعشرين", 23),
+        ("ar", "ثلاثة وعشرون", 23),
+        ("ar", "ثلاثه", 3),  # taa marbuta written as haa
+        ("ar", "أربعة", 4),
+        ("ar", "اربعة", 4),  # alef without hamza
+        ("ar", "ثلاثة عشر", 13),
+        ("ar", "مئة وخمسون", 150),
+        ("ar", "١٢", 12),
+        ("ar", "١٬٢٠٠", 1200),
+        ("ar", "وسبعة", 7),
+        ("ar", "عشرات", 10),
+        ("fr", "vingt-trois", 23),
+        ("fr", "une dizaine de", 10),
+        ("es", "veintitrés", 23),
+        ("es", "treinta y dos", 32),
+        ("es", "decenas de", 10),
+        ("pt", "vinte e três", 23),
+        ("pt", "dezenas de", 10),
+        ("it", "ventitré", 23),
+        ("it", "decine di", 10),
+    ],
+)
+def test_number_words_by_language(language: str, text: str, value: int) -> None:
+    assert NumberWords.load(language).parse(text) == value
+
+
+def test_arabic_find_numbers_keeps_original_offsets() -> None:
+    words = NumberWords.load("ar")
+    text = "قُتِلَ ثَلاثَةٌ وَعِشْرُونَ و ١٢"
+    found = find_numbers(text, words=words)
+    assert [m.value for m in found] == [23, 12]
+    for m in found:
+        assert text[m.start : m.end] == m.text

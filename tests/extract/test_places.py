@@ -183,3 +183,12 @@ def test_exclusions_inside_a_longer_place_name_are_ignored(gaz: Gazetteer) -> No
     sahrawi = text.index("Sahrawi")
     res = _place(text, gaz, hints=PlaceHints(exclude=((sahrawi, sahrawi + 7),)))
     assert res.country == "Mauritania" and res.admin1 == "Tiris Zemmour"
+
+
+def test_a_big_city_named_as_where_beats_the_country_the_text_is_about(gaz: Gazetteer) -> None:
+    res = _place(
+        "On 12 March 2022, people demonstrated in Malmo to denounce the Russian invasion "
+        "of Ukraine and call on authorities to promote peace.",
+        gaz,
+    )
+    assert (res.country, res.location) == ("Sweden", "Malmö")

@@ -78,13 +78,24 @@ def test_a_town_then_its_region_in_another_country_than_a_homonym(gaz: Gazetteer
 def test_groups_tied_to_a_country_place_a_note(gaz: Gazetteer) -> None:
     text = "On December 14, presumed Ansaroul Islam militants killed an interpreter in Tongomayel."
     res = _place(text, gaz)
-    assert res.country == "Burkina Faso" and res.geo_precision == 3 and res.admin1 is None
+    # the learned prior may add the region its words point to, never a point
+    assert res.country == "Burkina Faso" and res.geo_precision == 3
+    assert res.admin1 in (None, "Sahel")
     assert {e.field: e.text for e in res.evidence}["location"] == "Ansaroul Islam"
 
 
 def test_a_group_active_in_several_countries_is_not_enough(gaz: Gazetteer) -> None:
-    # JNIM fights in Mali, Burkina Faso and Niger: an unknown village stays unknown
-    assert extract_place("Presumed JNIM militants attacked Namssiguia.", gazetteer=gaz) is None
+    # JNIM fights in Mali, Burkina Faso and Niger: without the learned prior an
+    # unknown village stays unknown; with it, at most a region, at geo_precision 3
+    text = "Presumed JNIM militants attacked Namssiguia."
+    prior, gaz.prior = gaz.prior, None
+    try:
+        assert extract_place(text, gazetteer=gaz) is None
+    finally:
+        gaz.prior = prior
+    res = extract_place(text, gazetteer=gaz)
+    if res is not None:
+        assert res.country_code in {"ML", "BF", "NE"} and res.geo_precision == 3
 
 
 def test_group_prior_beats_an_alternate_name_abroad(gaz: Gazetteer) -> None:
@@ -168,7 +179,7 @@ def test_primary_name(gaz: Gazetteer) -> None:
         ("IR", "Sīstān va Balūchestān", "Sistan and Baluchestan"),
         ("TR", "Şırnak", "Sirnak"),
         ("MX", "Mexico", "Mexico"),
-        ("MX", "Mexico City", "Mexico City"),
+        ("MX", "Mexico City", "Ciudad de Mexico"),
         ("IQ", "Dahūk", "Duhok"),
         ("IQ", "Erbil", "Erbil"),
         ("UA", "Kyivska oblast", "Kyiv"),

@@ -27,3 +27,25 @@ def test_offsets_slice_text(text: str) -> None:
         assert text[s.start : s.end] == s.text
         assert s.start >= last
         last = s.end
+
+
+def test_arabic_sentences_end_at_full_stops_and_question_marks_not_commas() -> None:
+    text = "قصفت طائرة مسيرة سيارة، وقتل ثلاثة؛ وأصيب اثنان. هل تتحرك السلطات؟ لم يصدر أي تعليق."
+    assert [s.text for s in split_sentences(text)] == [
+        "قصفت طائرة مسيرة سيارة، وقتل ثلاثة؛ وأصيب اثنان.",
+        "هل تتحرك السلطات؟",
+        "لم يصدر أي تعليق.",
+    ]
+
+
+def test_arabic_digits_and_quotes_start_a_sentence() -> None:
+    text = "انتهت العملية. ٣ جنود أصيبوا. «لن نتراجع» قال المتحدث."
+    assert len(split_sentences(text)) == 3
+
+
+def test_french_titles_do_not_end_a_sentence() -> None:
+    text = "Mme. Diallo et le Gal. Traoré ont parlé. À Gao, M. Maïga a répondu."
+    assert [s.text for s in split_sentences(text)] == [
+        "Mme. Diallo et le Gal. Traoré ont parlé.",
+        "À Gao, M. Maïga a répondu.",
+    ]

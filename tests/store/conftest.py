@@ -25,7 +25,18 @@ from corroborate.store.base import Store
 
 PG_URL_VARIABLE = "CORROBORATE_TEST_PG_URL"
 BACKENDS = ("sqlite", "postgres")
-_TABLES = ("incident_log", "rejects", "reports", "extractions", "incidents", "articles")
+_TABLES = (
+    "decisions",
+    "api_tokens",
+    "users",
+    "incident_deletions",
+    "incident_log",
+    "rejects",
+    "reports",
+    "extractions",
+    "incidents",
+    "articles",
+)
 
 
 def in_ci() -> bool:

@@ -16,15 +16,20 @@ Screenshots go to ``$CORROBORATE_ARTIFACTS`` (default
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import json
 import os
+import random
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,9 +41,11 @@ import uvicorn
 
 from corroborate.extract.pipeline import Pipeline
 from corroborate.ingest import ingest
+from corroborate.model import EVENT_TYPES, Figures, Incident, Report
 from corroborate.readers import read_sources
 from corroborate.resolve import Resolver
 from corroborate.store import open_store
+from corroborate.store.base import Store
 from corroborate.web import create_app
 
 if TYPE_CHECKING:
@@ -181,6 +188,29 @@ def chromium() -> str:
     return CHROMIUM
 
 
+@contextmanager
+def serving(store: Store) -> Iterator[str]:
+    """Serve ``store`` with uvicorn in a background thread on a free loopback port;
+    the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(store), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert thread.is_alive(), "uvicorn stopped while starting"
+            assert time.monotonic() < deadline, "uvicorn did not start in 20 s"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
 @pytest.fixture(scope="module")
 def site(
     chromium: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
@@ -202,29 +232,11 @@ def site(
         )
         assert result.rejected == 0, result.to_dict()
 
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(store), log_level="warning", lifespan="off")
-        )
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        try:
-            deadline = time.monotonic() + 20
-            while not server.started:
-                assert thread.is_alive(), "uvicorn stopped while starting"
-                assert time.monotonic() < deadline, "uvicorn did not start in 20 s"
-                time.sleep(0.05)
-            base = f"http://127.0.0.1:{port}"
+        with serving(store) as base:
             with httpx.Client(base_url=base, timeout=10, trust_env=False) as client:
                 data = client.get("/api/incidents", params={"limit": 1000}).json()
             assert data["total"] == len(data["incidents"])
             yield Site(base=base, incidents=tuple(data["incidents"]))
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            sock.close()
     finally:
         store.close()
 
@@ -271,10 +283,26 @@ class Tab:
         self.page.wait_for_function(
             "() => document.querySelectorAll('.leaflet-basemap-pane path').length > 100"
         )
+        self.page.wait_for_function("() => !document.getElementById('map').dataset.loading")
         status = self.page.locator("#map-status").inner_text()
         m = re.match(r"(\d+) of (\d+) incidents? on the map", status)
         assert m, status
         return int(m.group(1)), int(m.group(2))
+
+    def wait_for_timeline(self) -> str:
+        """Wait until the timeline is drawn (or says it has nothing); its status line."""
+        self.page.wait_for_function(
+            "() => /dated incident|No dated/.test("
+            "document.getElementById('timeline-status').textContent)"
+        )
+        return self.page.locator("#timeline-status").inner_text()
+
+    def counted(self) -> int:
+        """The incidents that the map's markers and clusters stand for, summed."""
+        counts = self.page.locator(
+            ".leaflet-overlay-pane path.incident-marker, .leaflet-overlay-pane path.cluster"
+        ).evaluate_all("els => els.map(e => parseInt(e.getAttribute('data-count'), 10))")
+        return int(sum(counts))
 
     def markers(self) -> Any:
         return self.page.locator(".leaflet-overlay-pane path.leaflet-interactive")
@@ -309,14 +337,15 @@ class Tab:
         return path
 
 
-@pytest.fixture
-def tab(browser: Browser, site: Site) -> Iterator[Tab]:
+@contextmanager
+def open_tab(browser: Browser, base: str) -> Iterator[Tab]:
+    """A page in a fresh context that refuses (and records) every non-local request."""
     context: BrowserContext = browser.new_context(
         viewport={"width": 1280, "height": 900}, service_workers="block"
     )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    t = Tab(page=page, base=site.base)
+    t = Tab(page=page, base=base)
 
     def guard(route: Route, request: Request) -> None:
         if t.is_local(request.url):
@@ -344,6 +373,46 @@ def tab(browser: Browser, site: Site) -> Iterator[Tab]:
         yield t
     finally:
         context.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, site: Site) -> Iterator[Tab]:
+    with open_tab(browser, site.base) as t:
+        yield t
+
+
+#: Dense data for clustering: placed incidents per event type around Mali.
+DENSE = {"Battles": 1700, "Protests": 700}
+
+
+@pytest.fixture(scope="module")
+def dense_base(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store of 2,400 bulk-loaded incidents in one region, served like ``site``."""
+    rng = random.Random(6)
+    incidents = []
+    for event_type, n in DENSE.items():
+        sub = EVENT_TYPES[event_type][0]
+        for k in range(n):
+            record = Report(
+                event_type=event_type,
+                sub_event_type=sub,
+                event_date=f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                country="Mali",
+                location=f"Place {k % 300}",
+                latitude=round(rng.uniform(11.0, 20.0), 4),
+                longitude=round(rng.uniform(-8.0, 4.0), 4),
+                fatalities=Figures(best=rng.randint(0, 9)),
+            )
+            incidents.append(
+                Incident(incident_id=f"dense-{event_type[:3]}-{k:05d}", record=record, grade="Weak")
+            )
+    store = open_store(tmp_path_factory.mktemp("dense") / "dense.db")
+    try:
+        assert store.bulk_add_incidents(incidents) == sum(DENSE.values())
+        with serving(store) as base:
+            yield base
+    finally:
+        store.close()
 
 
 # --- tests -------------------------------------------------------------------
@@ -399,7 +468,16 @@ def test_filter_changes_list_and_map(tab: Tab, site: Site) -> None:
     countries = page.locator("table.incidents tbody tr td:nth-child(4)").all_inner_texts()
     assert countries == ["Mali"] * len(mali)
     assert page.locator("form.filters input[name=country]").input_value() == "Mali"
+    # the timeline follows the same filters
+    dated = [i for i in mali if i["event_date"]]
+    assert tab.wait_for_timeline().startswith(f"{len(dated)} dated incident")
     tab.screenshot("map-mali.png")
+    # the export links give the same set
+    with page.expect_download() as download:
+        page.locator("a.export", has_text="ACLED CSV").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [r["country"] for r in rows] == ["Mali"] * len(mali)
 
     page.click("form.filters a.reset")
     page.wait_for_url(site.base + "/")
@@ -423,6 +501,15 @@ def check_dossier(tab: Tab, incident: dict[str, Any]) -> None:
     assert second["x"] >= first["x"] + first["width"] - 1, "sources are not side by side"
     for row in page.locator("table.compare tbody tr").all():
         assert row.locator("td").count() == 1 + n
+
+    # the map inset: the basemap and one marker at the incident's place
+    if isinstance(incident["latitude"], (int, float)):
+        page.wait_for_function(
+            "() => document.querySelectorAll('#inset .leaflet-basemap-pane path').length > 10"
+        )
+        assert page.locator("#inset path.inset-marker").count() == 1
+    # the history: how the machine built the incident
+    assert page.locator("table.history tbody tr").count() >= n
 
     sections = page.locator("section.article")
     assert sections.count() == n
@@ -548,3 +635,170 @@ def test_docs_loads_swagger_ui_locally(tab: Tab, site: Site) -> None:
     assert any("/api/stats" in u for u in tab.requests)
     tab.screenshot("docs.png")
     tab.assert_clean()
+
+
+def test_timeline_brush_filters_map_and_list(tab: Tab, site: Site) -> None:
+    tab.goto("/")
+    tab.wait_for_map()
+    dated = [i for i in site.incidents if i["event_date"]]
+    assert tab.wait_for_timeline().startswith(f"{len(dated)} dated incident")
+    page = tab.page
+    weeks = page.locator("#timeline g.week")
+    assert weeks.count() >= 2
+    fills = page.locator("#timeline rect.bar").evaluate_all(
+        "els => els.map(e => e.getAttribute('fill'))"
+    )
+    assert len(set(fills)) >= 2, "bars are coloured by event type"
+
+    # Drag across the first week: the page reloads with that week's dates.
+    week = weeks.first.get_attribute("data-week") or ""
+    box = weeks.first.bounding_box()
+    overlay = page.locator("#timeline .brush-overlay").bounding_box()
+    assert box is not None and overlay is not None
+    x, y = box["x"] + box["width"] / 2, overlay["y"] + overlay["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 2, y)
+    page.mouse.up()
+    end = (date.fromisoformat(week) + timedelta(days=6)).isoformat()
+    page.wait_for_url(re.compile(rf"date_from={week}&date_to={end}$"))
+    expected = [i for i in dated if week <= i["event_date"][:10] <= end]
+    assert 0 < len(expected) < len(site.incidents)
+    _shown, total = tab.wait_for_map()
+    assert total == len(expected)
+    assert page.locator("table.incidents tbody tr").count() == len(expected)
+    assert tab.wait_for_timeline().startswith(f"{len(expected)} dated incident")
+    assert page.locator("form.filters input[name=date_from]").input_value() == week
+    assert page.locator("form.filters input[name=date_to]").input_value() == end
+    tab.screenshot("map-brushed.png")
+    tab.assert_clean()
+
+
+def test_dense_map_is_aggregated_and_clustered(browser: Browser, dense_base: str) -> None:
+    total = sum(DENSE.values())
+    with open_tab(browser, dense_base) as t:
+        page = t.page
+        # Zoomed out over 2,400 incidents: the server bins them into cells.
+        t.goto("/")
+        shown, all_total = t.wait_for_map()
+        assert (shown, all_total) == (total, total)
+        assert "counted in" in page.locator("#map-status").inner_text()
+        assert page.locator("#map").get_attribute("data-mode") == "cells"
+        clusters = page.locator(".leaflet-overlay-pane path.cluster")
+        assert clusters.count() >= 2
+        assert t.counted() == total
+        labels = page.locator(".cluster-label").all_inner_texts()
+        assert sum(int(x) for x in labels) == total
+        t.screenshot("map-dense.png")
+
+        # Clicking a cell zooms in; the viewport then holds fewer incidents.
+        clusters.first.dispatch_event("click")
+        page.wait_for_function(
+            f"() => !/^{total} of/.test(document.getElementById('map-status').textContent)"
+        )
+        in_view = int(page.locator("#map-status").inner_text().split(" ")[0])
+        assert 0 < in_view < total
+        assert t.counted() == in_view
+
+        # Fewer incidents (one type): single incidents, clustered on screen.
+        t.goto("/?event_type=Protests")
+        shown, protests = t.wait_for_map()
+        assert shown == protests == DENSE["Protests"]
+        assert page.locator("#map").get_attribute("data-mode") == "points"
+        assert page.locator(".leaflet-overlay-pane path.cluster").count() >= 1
+        assert t.counted() == DENSE["Protests"]
+        fills = page.locator(".leaflet-overlay-pane path.leaflet-interactive").evaluate_all(
+            "els => [...new Set(els.map(e => e.getAttribute('fill')))]"
+        )
+        assert fills == ["#2e86c1"], "coloured by event type (Protests)"
+        t.screenshot("map-dense-protests.png")
+        t.assert_clean()
+
+
+# --- review ------------------------------------------------------------------
+
+ANALYST, ANALYST_PASSWORD = "alice", "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def review_store(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The small seeded store of the page tests, with one analyst account."""
+    from corroborate.auth import hash_password
+    from tests.web.conftest import seed
+
+    store = open_store(tmp_path_factory.mktemp("review") / "review.db")
+    try:
+        seed(store)
+        store.add_user(ANALYST, hash_password(ANALYST_PASSWORD))
+        yield store
+    finally:
+        store.close()
+
+
+def test_review_edit_persists_and_is_logged(browser: Browser, review_store: Store) -> None:
+    from corroborate import review
+
+    incident = "inc-mr-1"
+    why = f"named by the governor {IMG}{SVG}"
+    with serving(review_store) as base, open_tab(browser, base) as t:
+        page = t.page
+        t.goto(f"/incidents/{incident}")
+        # Reading is open; writing needs a login, which comes back to the dossier.
+        assert page.locator("#review form").count() == 0
+        page.locator("#review a", has_text="Log in").click()
+        page.wait_for_url(re.compile(r"/login\?next="))
+        page.fill("form.login input[name=name]", ANALYST)
+        page.fill("form.login input[name=password]", ANALYST_PASSWORD)
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{base}/incidents/{incident}")
+        assert page.locator("p.flash").inner_text() == f"Logged in as {ANALYST}."
+        assert page.locator("header .account .who").inner_text() == ANALYST
+
+        # Without the CSRF token the write API refuses a cookie session; with it, fine.
+        statuses = page.evaluate(
+            """async (url) => {
+                const body = JSON.stringify({why: "test"});
+                const headers = {"Content-Type": "application/json"};
+                const bare = await fetch(url, {method: "POST", headers, body});
+                const token = document.querySelector('meta[name="csrf-token"]').content;
+                const forged = await fetch(url, {method: "POST", body,
+                    headers: {...headers, "X-CSRF-Token": token + "x"}});
+                return [bare.status, forged.status];
+            }""",
+            f"{base}/api/incidents/{incident}/discount",
+        )
+        assert statuses == [403, 403]
+        assert len(t.console_errors) == 2 and all("403" in e for e in t.console_errors)
+        t.console_errors.clear()  # the browser logs the two refusals we asked for
+
+        # Correct the location, with a hostile "why".
+        page.click("#review-edit summary")
+        page.fill("#review-edit input[name=f_location]", "Bir Moghrein")
+        page.fill("#review-edit input[name=why]", why)
+        page.click("#review-edit button[type=submit]")
+        page.wait_for_url(f"{base}/incidents/{incident}")
+        assert page.locator("p.flash").inner_text() == "Saved location."
+        assert "Bir Moghrein" in page.locator("table.fields").inner_text()
+        row = page.locator("table.history tbody tr", has_text="edit").last
+        cells = row.locator("td").all_inner_texts()
+        assert cells[1:4] == ["edit", ANALYST, why]
+        assert page.locator("table.decisions tbody tr").count() == 1
+        assert t.xss_fired() is None
+        assert page.locator(INJECTED).count() == 0
+
+        # The decision holds through a re-clustering.
+        review.recluster(review_store, resolver=Resolver())
+        t.goto(f"/incidents/{incident}")
+        assert "Bir Moghrein" in page.locator("table.fields").inner_text()
+        for summary in page.locator("#review details > summary").all():
+            summary.click()
+        page.locator("#review").scroll_into_view_if_needed()
+        t.screenshot("dossier-review.png")
+        page.locator("#review").screenshot(path=str(ARTIFACTS / "dossier-review-panel.png"))
+
+        t.goto("/alerts")
+        assert page.locator("h1").inner_text() == "Alerts"
+        assert t.xss_fired() is None
+        t.assert_clean()
+    stored = review_store.get_incident(incident)
+    assert stored is not None and stored.record.location == "Bir Moghrein"

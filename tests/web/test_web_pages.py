@@ -39,15 +39,20 @@ def test_list_page_has_offline_map(client: TestClient) -> None:
     assert len(maps) == 1
     m = maps[0]
     assert m["data-world"] == "/static/vendor/world-atlas/countries-50m.json"
+    assert m["data-admin1"] == "/static/vendor/admin1/admin1.json"
     assert m["data-dossier"] == "/incidents/"
     api = urlsplit(m["data-api"] or "")
-    assert api.path == "/api/incidents"
-    assert parse_qs(api.query) == {"limit": ["1000"]}
+    assert api.path == "/api/map"
+    assert parse_qs(api.query) == {}
+    timeline = next(a for t, a in page.tags if a.get("id") == "timeline")
+    assert timeline["data-api"] == "/api/timeline"
     scripts = page.attrs("src")
     assert scripts == [
         "/static/vendor/leaflet/leaflet.js",
         "/static/vendor/topojson-client/topojson-client.min.js",
+        "/static/colors.js",
         "/static/map.js",
+        "/static/timeline.js",
     ]
     assert "/static/vendor/leaflet/leaflet.css" in page.attrs("href")
     assert page.inline_scripts == []
@@ -67,7 +72,17 @@ def test_list_page_filters_are_kept_in_query_string(client: TestClient) -> None:
     assert selected == ["Battles"]
     m = next(a for t, a in page.tags if a.get("id") == "map")
     q = parse_qs(urlsplit(m["data-api"] or "").query)
-    assert q == {"country": ["Mali"], "event_type": ["Battles"], "limit": ["1000"]}
+    assert q == {"country": ["Mali"], "event_type": ["Battles"]}
+    # the timeline and the exports take the same filters
+    t = next(a for t, a in page.tags if a.get("id") == "timeline")
+    assert parse_qs(urlsplit(t["data-api"] or "").query) == q
+    exports = [a["href"] or "" for t, a in page.tags if t == "a" and "download" in a]
+    assert [urlsplit(e).path for e in exports] == [
+        "/export/incidents.csv",
+        "/export/incidents.geojson",
+        "/export/incidents.jsonl",
+    ]
+    assert all(parse_qs(urlsplit(e).query) == q for e in exports)
 
 
 def test_list_page_date_filter_and_bad_dates(client: TestClient) -> None:
@@ -199,7 +214,7 @@ def test_links_follow_root_path(store: Store, seeded: Seeded) -> None:
         page = parse(c.get("/corr/").text)
         assert all(u.startswith("/corr/") for u in page.urls())
         m = next(a for t, a in page.tags if a.get("id") == "map")
-        assert (m["data-api"] or "").startswith("/corr/api/incidents?")
+        assert (m["data-api"] or "").startswith("/corr/api/map")
         docs = parse(c.get("/corr/docs").text)
         assert all(u.startswith("/corr/static/") for u in docs.urls())
         assert c.get("/corr/api/nothing").headers["content-type"] == "application/json"

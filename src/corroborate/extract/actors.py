@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
+from corroborate.extract.arabic import fold_arabic, normalise_arabic
 from corroborate.extract.resources import load_json
 from corroborate.extract.text import Sentence
 
@@ -37,7 +38,7 @@ ARMED = frozenset({1, 2, 3, 4, 8})
 # Kinds of mention, in the order overlapping mentions are preferred; people
 # in crowds rank alike (the longest phrase wins), then in this order.
 _RANK = {"named": 0, "state": 1, "identity": 2, "government": 3, "perpetrator": 4}
-_CROWD_RANK = {"rioter": 0, "protester": 1, "community": 2, "victim": 3, "site": 4}
+_CROWD_RANK = {"rioter": 0, "protester": 1, "community": 2, "victim": 3, "site": 4, "contraband": 5}
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 _WORD = re.compile(r"[\w'’.-]+")
 _COORDINATED = re.compile(r"([\w'’.-]+(?: [\w'’.-]+)?)\s*(?:,|and|&|or)\s*$")
@@ -89,6 +90,7 @@ class ActorMention:
     by_country: Mapping[str, str] | None = None
     mutual: bool = False  # its clause tells of a fight between sides ("clashed", "between")
     facility: bool = False  # a post, camp or convoy: attacked, never attacking
+    between: bool = False  # one of the two sides of "between X and Y"
 
     def name(self, fallback_country: str | None) -> str:
         """The actor's ACLED-style name; without a country, the name without one
@@ -406,6 +408,12 @@ class ActorLexicon:
     ) -> None:
         self.language = language
         self.version = str(data.get("version", "1"))
+        # Arabic: the lexicon's strings and each sentence are normalised
+        # (alef forms, taa marbuta, diacritics) before matching.
+        self._arabic = data.get("script") == "arabic"
+        if self._arabic:
+            data = _fold_strings(data)
+            demonyms = {fold_arabic(k): v for k, v in demonyms.items()}
         # --- country words: demonyms, plain country names, aliases --------
         lower: dict[str, str] = {k.lower(): v for k, v in demonyms.items() if k}
         exact: dict[str, str] = {}
@@ -435,7 +443,20 @@ class ActorLexicon:
         self._cache: dict[tuple[int, str], tuple[ActorMention, ...]] = {}
         self._own_marker = re.compile(rf"(?:{data.get('own_markers', '(?!)')})\s+$", re.IGNORECASE)
         self._modifiers = frozenset(data.get("modifiers", "").lower().split("|")) - {"\\d+"}
-        self._of_country = re.compile(r"\s+of\s+(?:the\s+)?((?:[\w'’.-]+\s*){1,4})")
+        self._of_country = re.compile(
+            data.get("of_country", r"\s+of\s+(?:the\s+)?") + r"((?:[\w'’.-]+\s*){1,4})",
+            re.IGNORECASE,
+        )
+        # French and Arabic put the demonym after the noun ("l'armée malienne",
+        # "الجيش المالي"), maybe after a modifier ("forces armées maliennes").
+        after = data.get("demonym_after")
+        self._demonym_after = (
+            re.compile(
+                rf"\s+(?:(?:{after.get('skip', '(?!)')})\s+){{0,2}}(?P<w>[\w'’-]+)", re.IGNORECASE
+            )
+            if isinstance(after, dict)
+            else None
+        )
         # --- state forces -------------------------------------------------
         state_parts: list[tuple[str, Sequence[str]]] = []
         self._state: dict[str, _Generic] = {}
@@ -531,12 +552,32 @@ class ActorLexicon:
         self._clause_rx = re.compile(roles["clauses"], re.IGNORECASE)
         self._report_rx = re.compile(roles["reporting"], re.IGNORECASE)
         self._according_rx = re.compile(roles["according"], re.IGNORECASE)
-        self._by_after = re.compile(r"\s+(?:\w+ly\s+)?by\s+(?!\w+ing\b)", re.IGNORECASE)
+        self._by_after = re.compile(
+            roles.get("by_after", r"\s+(?:\w+ly\s+)?by\s+(?!\w+ing\b)"), re.IGNORECASE
+        )
+        self._by_word = re.compile(roles.get("by_word", "by"), re.IGNORECASE)
+        # "une attaque des terroristes du JNIM": an action noun naming its doer.
+        self._agent_noun = re.compile(roles.get("agent_noun", "(?!)"), re.IGNORECASE)
+        # Verb-first clauses (Arabic "هاجم مسلحون قرية"): the mention right
+        # after the verb is its subject when an object follows it.
+        self._verb_first = bool(roles.get("verb_first", False))
+        # State forces after such a verb are its subject when definite or a
+        # unit ("الجيش", "دورية"); "قتل جنود" is more often "soldiers were killed".
+        self._subject_head = re.compile(roles.get("subject_heads", "(?!)"))
         # --- defaults and conventions -------------------------------------
         self.defaults = {
             k: _Default(v["template"], int(v["inter"]))
             for k, v in data.get("defaults", {}).items()
             if isinstance(v, dict)
+        }
+        self.country_defaults = {
+            country: {
+                k: _Default(v["template"], int(v["inter"]))
+                for k, v in entries.items()
+                if isinstance(v, dict)
+            }
+            for country, entries in data.get("country_defaults", {}).items()
+            if isinstance(entries, dict)
         }
         self.conventions = {
             k: _Convention(
@@ -546,9 +587,21 @@ class ActorLexicon:
             if isinstance(v, dict)
         }
 
+    def default(self, key: str, country: str | None) -> _Default:
+        """The actor coded when the text names none: the country's own
+        convention (see ``country_defaults``), else the general one."""
+        own = self.country_defaults.get(country or "", {})
+        return own.get(key) or self.defaults[key]
+
     @classmethod
     def load(cls, *, demonyms: dict[str, str], language: str = "en") -> ActorLexicon:
-        return cls(load_json(f"actors/{language}.json"), demonyms=demonyms, language=language)
+        """The lexicon of ``language``; a file that ``inherit``s another (French and
+        Arabic inherit English) gets that file's conventions, defaults and named
+        groups (acronyms are written alike), its own entries first."""
+        data = load_json(f"actors/{language}.json")
+        if data.get("inherit"):
+            data = _inherit(data, load_json(f"actors/{data['inherit']}.json"))
+        return cls(data, demonyms=demonyms, language=language)
 
     # ------------------------------------------------------------------ countries
     def country_of(self, word: str) -> str | None:
@@ -631,8 +684,37 @@ class ActorLexicon:
         if cached is None:
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
-            cached = self._cache[key] = tuple(self._find(sentence))
+            found = self._find_arabic(sentence) if self._arabic else self._find(sentence)
+            cached = self._cache[key] = tuple(found)
         return list(cached)
+
+    def _find_arabic(self, sentence: Sentence) -> list[ActorMention]:
+        """Match on the normalised sentence; offsets and text point at the original."""
+        normal, offsets = normalise_arabic(sentence.text)
+        out = []
+        for m in self._find(Sentence(0, len(normal), normal)):
+            s, e = offsets[m.start], offsets[m.end - 1] + 1 if m.end > m.start else offsets[m.end]
+            out.append(
+                replace(
+                    m,
+                    start=sentence.start + s,
+                    end=sentence.start + e,
+                    text=sentence.text[s:e],
+                    sentence=sentence.start,
+                )
+            )
+        return out
+
+    def _adjective_after(self, text: str, end: int) -> tuple[str, int] | None:
+        """The country of a demonym just after a phrase ("les soldats maliens")
+        and where it ends."""
+        if self._demonym_after is None:
+            return None
+        m = self._demonym_after.match(text, end)
+        if m is None:
+            return None
+        found = self.country_of(m.group("w"))
+        return (found, m.end()) if found is not None else None
 
     def _find(self, sentence: Sentence) -> list[ActorMention]:
         text = sentence.text
@@ -665,7 +747,7 @@ class ActorLexicon:
 
         for start, end, key in self._named_rx.finditer(text):
             entry = self._named[key]
-            head = self._named_before.search(text, max(0, start - 12), start)
+            head = self._named_before.search(text, max(0, start - 40), start)
             if head is not None:
                 start = head.start()
             tail = self._named_after.match(text, end)
@@ -682,6 +764,8 @@ class ActorLexicon:
             before = self._country_before(text, start)
             after = [] if before else self._country_after(text, end)
             country = before[0] if before else after[0][0] if after else None
+            if country is None and (adj := self._adjective_after(text, end)) is not None:
+                country, end = adj
             if (
                 country is None
                 and rule.needs_country
@@ -755,11 +839,13 @@ class ActorLexicon:
             rule = self._generic[key]
             before = self._country_before(text, start)
             country, first = before if before else (None, start)
+            if country is None and (adj := self._adjective_after(text, end)) is not None:
+                country, end = adj
             add(first, end, rule.template, rule.inter, country, rule.kind)
         kept = _drop_overlaps(found)
-        kept = _merge_alternatives(
-            text, sentence.start, _merge_appositions(text, sentence.start, kept)
-        )
+        if not self._verb_first:  # verb, subject, object: side by side, yet two actors
+            kept = _merge_appositions(text, sentence.start, kept)
+        kept = _merge_alternatives(text, sentence.start, kept)
         return self._roles(text, sentence.start, kept)
 
     def _roles(self, text: str, offset: int, mentions: list[ActorMention]) -> list[ActorMention]:
@@ -811,6 +897,9 @@ class ActorLexicon:
         for m, s, e in group:
             gap = text[prev_end:s] if prev_end >= 0 else None
             joined = gap is not None and _JOINED.fullmatch(gap) is not None
+            if joined and self._verb_first:
+                # Side by side is subject and object; "و" (attached) or "،" joins.
+                joined = gap is not None and (gap.strip() in {"،", ",", "/"} or m.text[:1] == "و")
             in_between = (
                 between is not None
                 and s > between.start()
@@ -831,17 +920,22 @@ class ActorLexicon:
             elif in_between and pair < 2 and not (joined and gap is not None and "/" in gap):
                 role = "doer" if pair == 0 else "target"
                 pair += 1
+                m = replace(m, between=True)
             elif self._ally_before.search(text, max(0, s - 45), s) and not joined:
                 role = "ally"
             elif (
-                by is not None
-                and (
-                    # "killed during clashes with X": X did it, when the clause is passive
-                    passive
-                    if not text.startswith("by", by.start())
-                    else self._agent_cue.search(text, max(0, by.start() - 60), by.start())
+                (
+                    by is not None
+                    and (
+                        # "killed during clashes with X": X did it, when the clause is passive
+                        passive
+                        if not self._by_word.match(text, by.start())
+                        else self._agent_cue.search(text, max(0, by.start() - 60), by.start())
+                    )
                 )
-            ) or self._agent_after.match(text, e):
+                or self._agent_after.match(text, e)
+                or self._agent_noun.search(text, max(0, s - 60), s)
+            ):
                 role = "agent"
             elif joined and out:
                 # "X and Y", "X/Y": Y stands with X (a target with targets).
@@ -850,11 +944,53 @@ class ActorLexicon:
                 role = ""
             elif s < verb.start():
                 role = "target" if passive else "doer"
+            elif (
+                self._verb_first
+                and not passive
+                and not any(r.role == "doer" for r in out)
+                and len(_WORD.findall(text, verb.end(), s)) <= 3
+                and (
+                    m.kind in _GENERIC_DOERS
+                    or m.kind == "named"
+                    or (m.kind == "state" and self._subject_head.match(m.text) is not None)
+                )
+            ):
+                role = "doer"  # "هاجم مسلحون قرية": verb, subject, object
             else:
                 role = "target"
             prev_end = e
             out.append(replace(m, role=role, agent=role == "agent", mutual=mutual))
         return out
+
+
+def _fold_strings(data: Any) -> Any:
+    """``data`` with every string (keys too) Arabic-normalised."""
+    if isinstance(data, str):
+        return fold_arabic(data)
+    if isinstance(data, list):
+        return [_fold_strings(v) for v in data]
+    if isinstance(data, dict):
+        return {fold_arabic(k): _fold_strings(v) for k, v in data.items()}
+    return data
+
+
+def _inherit(data: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """A language file over the file it inherits: its own sections replace the
+    base's, except named groups and country names, which it extends."""
+    out = {**base, **data}
+    out["named"] = [*data.get("named", []), *base.get("named", [])]
+    names = {**base.get("country_names", {}).get("names", {})}
+    names.update(data.get("country_names", {}).get("names", {}))
+    out["country_names"] = {"names": names}
+    out["regions"] = {
+        "names": {
+            **base.get("regions", {}).get("names", {}),
+            **data.get("regions", {}).get("names", {}),
+        }
+    }
+    for key in ("defaults", "conventions"):
+        out[key] = {**base.get(key, {}), **data.get(key, {})}
+    return out
 
 
 def _drop_overlaps(mentions: list[ActorMention]) -> list[ActorMention]:
@@ -927,7 +1063,7 @@ def find_actors(sentences: Iterable[Sentence], *, lexicon: ActorLexicon) -> list
 
 # ---------------------------------------------------------------------- assigning
 _VICTIMS = frozenset({"victim", "community"})
-_CROWDS = frozenset({"victim", "community", "protester", "rioter", "site"})
+_CROWDS = frozenset({"victim", "community", "protester", "rioter", "site", "contraband"})
 _DOER_RANK = {"attributed": 0, "agent": 0, "doer": 1, "": 2, "ally": 3, "target": 4}
 _DOERS = frozenset({"attributed", "agent", "doer", ""})
 _GENERIC_DOERS = frozenset({"perpetrator"})
@@ -1048,7 +1184,7 @@ def _pick_other(
     accept: Callable[[ActorMention], bool],
 ) -> ActorMention | None:
     """The first acceptable mention on the other side: targets first."""
-    cands = [m for m in mentions if not _same_span(m, a1) and accept(m)]
+    cands = [m for m in mentions if not _same_span(m, a1) and accept(m) and m.role != "source"]
     if a1 is not None:
         cands = [m for m in cands if not _same_side(m, a1, country)]
     ordered = sorted(
@@ -1070,12 +1206,18 @@ def assign_actors(
     event_country: str | None,
     lexicon: ActorLexicon,
     default_country: Callable[[], str | None] | None = None,
+    context: Sequence[ActorMention] = (),
 ) -> Actors:
     """Pick actor1 (the doer) and actor2 (the target) for one event.
 
     ``mentions`` come ordered with the sentence of the deciding cue first.
     Who counts follows ACLED's conventions for the sub-event type (see the
     data file); unknown doers of violence are "Unidentified Armed Group".
+
+    ``context`` holds the mentions of the event's other sentences: a group
+    that claimed the act ("JNIM claimed responsibility") names a doer the
+    event's sentences leave unknown, and the forces who faced a riot
+    ("Police intervened") may stand in a later sentence.
     """
     country = event_country or (default_country() if default_country else None)
     conv = lexicon.conventions.get(sub_event_type) or _type_convention(event_type, lexicon)
@@ -1116,23 +1258,68 @@ def assign_actors(
                 if a1 is not None:
                     d = lexicon.defaults["civilians"]
                     a1 = replace(a1, template=d.template, inter=d.inter)
+        if (a1 is None or a1.kind in _GENERIC_DOERS) and conv.actor1 == "doer":
+            a1 = _claimant(context, mentions) or a1
         if a1 is None and event_type == "Strategic developments":
             a1 = next((m for m in mentions if m.kind == "government"), None)
         if a1 is not None:
             name1 = a1.name(country)
             inter1 = _inter(a1, country, lexicon)
             c1 = _country(a1, country)
+    if name1 is None and conv.actor1_default == "unidentified_military":
+        # An air strike nobody is said to have made: the air force the
+        # article names ("the Malian army said it struck …").
+        a1 = next(
+            (
+                m
+                for m in (*mentions, *context)
+                if m.kind == "state"
+                and not m.facility
+                and m.template.startswith("Military")
+                and _role(m) not in {"target", "ally"}
+            ),
+            None,
+        )
+        if a1 is not None:
+            name1, inter1, c1 = (
+                a1.name(country),
+                _inter(a1, country, lexicon),
+                _country(a1, country),
+            )
     if name1 is None and conv.actor1_default:
-        d = lexicon.defaults[conv.actor1_default]
+        d = lexicon.default(conv.actor1_default, country)
         name1, inter1 = _fill(d.template, country), d.inter
         c1 = None if "{country}" not in d.template else country
 
     # ---- actor2
     policy = conv.actor2
+    fought = False  # actor2 is an armed side though the convention expects civilians
     if policy == "civilians":
         a2 = _victim(mentions, a1)
+        if (
+            (a2 is None or _role(a2) != "target")
+            and sub_event_type == "Attack"
+            and a1 is not None
+            and _is_armed(a1)
+        ):
+            # No civilian underwent it, yet an armed side did ("police killed
+            # three suspected gunmen"): a fight, which the pipeline re-types.
+            armed = _pick_other(
+                mentions, a1, country, accept=lambda m: _is_armed(m) and _role(m) == "target"
+            )
+            fought = armed is not None
+            a2 = armed or a2
     elif policy == "state":
         a2 = next((m for m in mentions if m.kind == "state" and not _same_span(m, a1)), None)
+        if a2 is None:
+            a2 = next(
+                (
+                    m
+                    for m in context
+                    if m.kind == "state" and not m.facility and _role(m) not in {"source", "ally"}
+                ),
+                None,
+            )
     elif policy == "riot":
         # Whom the crowd fell upon, in order: police, passers-by, a rival group.
         crowds = [m for m in mentions if m.kind in _CROWDS or m.kind == "party"]
@@ -1166,6 +1353,16 @@ def assign_actors(
                     inter=communal.inter,
                     kind="communal",
                 )
+        if (
+            a2 is None
+            and a1 is not None
+            and a1.mutual
+            and a1.kind in {"perpetrator", "identity", "communal"}
+            and (a1.between or _victim(mentions, a1, targets_only=True) is None)
+        ):
+            # "clashes between two unknown armed groups", "inter-clan clashes":
+            # both sides are alike, and ACLED names each.
+            a2 = a1
         if a2 is None and event_type in _VIOLENT:
             # No armed opponent: the violence fell on civilians (the pipeline
             # then codes an Attack), or on a village, a market, a mosque.
@@ -1179,8 +1376,14 @@ def assign_actors(
             country,
             accept=lambda m: _is_armed(m) and _role(m) == "target",
         )
-        if a2 is None:
-            a2 = _victim(mentions, a1, targets_only=True)
+        if a2 is None and a1 is not None and a1.kind == "state":
+            # "police seized a ton of cocaine": the gang that owned it.
+            a2 = next((m for m in mentions if m.kind == "contraband"), None)
+        if a2 is None and (a1 is None or a1.inter != 7):
+            # Civilians who underwent it; never civilians against civilians.
+            a2 = _victim(mentions, a1, targets_only=True) or (
+                _victim(context, a1, targets_only=True) if event_type in _VIOLENT else None
+            )
     elif policy == "arrested":
         # Members of a group, soldiers, "suspected militants"; else civilians.
         a2 = _pick_other(
@@ -1198,7 +1401,9 @@ def assign_actors(
             name2 = _fill(d.template, c)
             inter2, c2 = d.inter, c
         elif a2.kind in {*_VICTIMS, "site"} or (
-            a2.kind in {"identity", "perpetrator"} and policy in {"civilians", "riot", "arrested"}
+            a2.kind in {"identity", "perpetrator"}
+            and policy in {"civilians", "riot", "arrested"}
+            and not fought
         ):
             # Civilians, of the victims' nationality when the text gives it.
             d = lexicon.defaults["civilians"]
@@ -1210,9 +1415,28 @@ def assign_actors(
             inter2 = _inter(a2, country, lexicon)
             c2 = _country(a2, country)
     if name2 is None and conv.actor2_default and policy != "none":
-        d = lexicon.defaults[conv.actor2_default]
+        key = conv.actor2_default
+        own = lexicon.country_defaults.get(country or "", {})
+        if inter1 == 1 and f"{key}_against_state" in own:
+            key = f"{key}_against_state"
+        d = lexicon.default(key, country)
         name2, inter2 = _fill(d.template, country), d.inter
         c2 = None if "{country}" not in d.template else country
+    if (
+        policy == "opponent"
+        and a1 is not None
+        and a2 is not None
+        and a1.between
+        and a2.between
+        and a1.kind != "state"
+        and a2.kind == "state"
+        and not a2.facility
+        and inter2 == 1
+    ):
+        # "clashes between militants and soldiers": in a fight of equals ACLED
+        # names the state forces first.
+        a1, a2 = a2, a1
+        name1, inter1, c1, name2, inter2, c2 = name2, inter2, c2, name1, inter1, c1
     return Actors(
         actor1=name1,
         inter1=inter1 if name1 else None,
@@ -1222,6 +1446,24 @@ def assign_actors(
         actor2_country=c2 if name2 else None,
         evidence1=a1 if a1 is not None and name1 else None,
         evidence2=a2 if a2 is not None and name2 else None,
+    )
+
+
+def _claimant(
+    context: Sequence[ActorMention], mentions: Sequence[ActorMention]
+) -> ActorMention | None:
+    """A named group that the event's other sentences say did it or claimed it."""
+    own = {(m.start, m.end) for m in mentions}
+    return next(
+        (
+            m
+            for m in context
+            if m.kind == "named"
+            and m.inter in ARMED
+            and m.role in {"agent", "attributed"}
+            and (m.start, m.end) not in own
+        ),
+        None,
     )
 
 

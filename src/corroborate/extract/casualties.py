@@ -16,6 +16,14 @@ text with regular expressions built from those lists: each casualty word is
 a trigger, and its victims are read after it ("killed five people"), before
 it ("five people were killed", "5 dead") or after a toll ("the death toll
 rose to 7").
+
+Lexicons ship for en, fr, ar, es, pt and it. An Arabic lexicon
+(``normalise_arabic``) matches the normalised text
+(:func:`corroborate.extract.arabic.normalise_arabic`); offsets and quoted
+text stay the original's. :func:`combine` adds figures of different named
+victim groups reported apart ("four soldiers ... eighty militants"), adds
+"also" figures, and divides by the number of coded events a note says its
+fatalities are split across ("fatalities split across three events").
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from corroborate.extract.arabic import fold_arabic, normalise_arabic
 from corroborate.extract.numbers import KeywordScanner, NumberWords, WordIndex
 from corroborate.extract.resources import load_json
 from corroborate.extract.text import split_sentences
@@ -82,7 +91,9 @@ class CasualtyMention:
     figures ("the death toll rose to 7", "5 dead in total"); ``attributed`` —
     the clause attributes the figure to a source ("media spoke of another
     three victims"); ``subset`` — a part of a figure given before ("ten
-    people were killed, including five burned alive").
+    people were killed, including five burned alive"). ``split`` — the text
+    says its fatalities are split across this many coded events ("fatalities
+    split across three events"); :func:`combine` divides by it.
     """
 
     start: int
@@ -99,6 +110,7 @@ class CasualtyMention:
     definitive: bool = False
     attributed: bool = False
     subset: bool = False
+    split: int | None = None
 
     @property
     def known(self) -> bool:
@@ -120,6 +132,7 @@ class CasualtyMention:
             "definitive": self.definitive,
             "attributed": self.attributed,
             "subset": self.subset,
+            "split": self.split,
         }
 
 
@@ -167,6 +180,8 @@ class CasualtyLexicon:
     not_persons: frozenset[str] = frozenset()
     civilian_group: str = "civilians"
     neutral_group: str = "neutral"
+    #: Match on normalised Arabic (``normalise_arabic`` in the data file).
+    fold: bool = False
     _re: dict[str, re.Pattern[str]] = field(
         hash=False, repr=False, compare=False, default_factory=dict
     )
@@ -184,6 +199,9 @@ class CasualtyLexicon:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, numbers: NumberWords) -> CasualtyLexicon:
+        fold = bool(data.get("normalise_arabic"))
+        if fold:
+            data = {k: _fold_strings(v) if k != "_about" else v for k, v in data.items()}
         roles: dict[str, list[tuple[Kind, str]]] = {}
         split_tails: dict[str, set[str]] = {}
         kinds = data.get("kinds", {})
@@ -237,6 +255,7 @@ class CasualtyLexicon:
             not_persons=frozenset(_norm(a) for a in data.get("not_persons", [])),
             civilian_group=str(data.get("civilian_group", "civilians")),
             neutral_group=str(data.get("neutral_group", "neutral")),
+            fold=fold,
         )
         lex._re.update(_compile(data, numbers, frozen_roles, victims, split_tails))
         zero, unknown = data.get("zero", {}), data.get("unknown", {})
@@ -255,6 +274,10 @@ class CasualtyLexicon:
             "definitive": list(data.get("definitive", {}).get("nouns", [])),
             "aggregate": list(data.get("aggregate_markers", [])),
             "reference_sentence": list(data.get("reference_sentence_cues", [])),
+            "split_count": [
+                *data.get("split", {}).get("verbs", []),
+                *data.get("split", {}).get("openers", []),
+            ],
             # where a victim noun phrase can start: "the", "at least", "two", "a", "his" ...
             "subject": [
                 "the",
@@ -454,6 +477,26 @@ def _compile(
         "date_before": re.compile(rf"{_L}{_alt(data.get('date_words', []))}\.?,?\s*$", flags),
         "victim": re.compile(_bounded(victims), flags),
         "aggregate": re.compile(_bounded(data.get("aggregate_markers", [])), flags),
+        "also": re.compile(_bounded(data.get("also_markers", [])), flags),
+        "reference_after": re.compile(
+            rf"\s*,?\s+(?:{_alt(data.get('reference_after', []))}{_R}"
+            rf"|{_alt(data.get('reference_after_year', []))}\s+(?:[^\W\d_]+\s+)?"
+            rf"(?:1[89]\d\d|20\d\d|\d{{1,2}}/\d{{2,4}}){_R})",
+            flags,
+        ),
+        # "arrested nine men and executed them": the victims were counted before
+        "them": re.compile(
+            rf"\s+(?:(?:{adv})\s+){{0,2}}{_alt(data.get('plural_pronouns', []))}{_R}", flags
+        ),
+        "count_any": re.compile(rf"{_L}(?P<c>{count})(?=\s+[^\W\d_])", flags),
+        "split_count": re.compile(
+            rf"{_L}(?:(?P<verb>{_alt(data.get('split', {}).get('verbs', []))})\s+"
+            rf"(?:{_alt(data.get('split', {}).get('prepositions', []))})"
+            rf"|{_alt(data.get('split', {}).get('openers', []))})\s+(?:the\s+)?\(?"
+            rf"(?P<c>{count})\)?\s+(?:{_alt(data.get('split', {}).get('modifiers', []))}\s+)?"
+            rf"{_alt(data.get('split', {}).get('units', []))}{_R}",
+            flags,
+        ),
         "reference_sentence": re.compile(_bounded(data.get("reference_sentence_cues", [])), flags),
     }
     for head, tails in split_tails.items():
@@ -651,6 +694,18 @@ def _ends_with_victim(lex: CasualtyLexicon, phrase: str) -> bool:
     return last is not None and not phrase[last.end() :].strip(" ,")
 
 
+_NAME_WORDS = re.compile(r"(?:\s+[A-Z][\w'’/-]*){1,2}\s*$")
+
+
+def _named_share(text: str, count_at: int, end: int, head_follows: bool) -> bool:
+    """Whether "Nine ISGS" in "Nine ISGS and six JNIM militants were killed" shares the
+    victim noun of the element after it: a count and one or two capitalised names."""
+    if not head_follows:
+        return False
+    m = re.match(r"\S+", text[count_at:end])
+    return m is not None and _NAME_WORDS.fullmatch(text, count_at + m.end(), end) is not None
+
+
 def _object(
     lex: CasualtyLexicon, text: str, pos: int, pattern: re.Pattern[str], *, split: bool
 ) -> _Elem | None:
@@ -675,6 +730,27 @@ def _object(
             break  # "killed 11 soldiers, and 32 others were injured": a new clause
         elems.append(e)
     return _merge(elems)
+
+
+def _them(lex: CasualtyLexicon, text: str, pos: int, lo: int, verb: int) -> _Elem | None:
+    """The victims of "executed them": the last count of the sentence before the verb."""
+    m = lex._re["them"].match(text, pos)
+    if m is None:
+        return None
+    start = max(0, verb - 240)
+    for end in _CLAUSE_END.finditer(text, start, verb):
+        start = end.end()
+    last: tuple[int, int] | None = None
+    for c in lex._re["count_any"].finditer(text, max(start, min(lo, verb)), verb):
+        value = lex.numbers.parse(c.group("c"))
+        if value is not None and not lex._re["date_before"].search(
+            text, max(0, c.start() - 12), c.start()
+        ):
+            last = (c.start(), value)
+    if last is None:
+        return None
+    at, value = last
+    return _Elem(at, m.end(), value, value, "exact", None, None, True, at)
 
 
 def _first_match(
@@ -745,7 +821,9 @@ def _subject(
         if e is None or (e.low is None and e.high is None):
             break
         e.end = s.end("el")
-        if not _ends_with_victim(lex, text[s.start("el") : e.end]):
+        if not _ends_with_victim(lex, text[s.start("el") : e.end]) and not _named_share(
+            text, e.count_start, e.end, len(elems) == 1 and last.has_victim
+        ):
             break
         elems.insert(0, e)
         cut = s.start()
@@ -786,10 +864,35 @@ class _Candidate:
     subset: bool = False
 
 
+def _fold_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return fold_arabic(value)
+    if isinstance(value, list):
+        return [_fold_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {_fold_strings(k): _fold_strings(v) for k, v in value.items()}
+    return value
+
+
 def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMention]:
-    """Every phrase of ``text`` that reports people killed or injured, in text order."""
+    """Every phrase of ``text`` that reports people killed or injured, in text order.
+
+    An Arabic lexicon matches the normalised text; offsets and quoted text are
+    the original's.
+    """
     if not text:
         return []
+    if not lexicon.fold:
+        return _find(text, lexicon)
+    normal, offsets = normalise_arabic(text)
+    out = []
+    for m in _find(normal, lexicon):
+        start, end = offsets[m.start], offsets[m.end - 1] + 1 if m.end > m.start else offsets[m.end]
+        out.append(replace(m, start=start, end=end, text=text[start:end]))
+    return out
+
+
+def _find(text: str, lexicon: CasualtyLexicon) -> list[CasualtyMention]:
     lex = lexicon
     rx = lex._re
     cands: list[_Candidate] = []
@@ -824,6 +927,10 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
                     found = (el, el.end, 2)
                     if "nominal" in roles:
                         reference = rx["reference"].search(text, max(lo, s - 50), s) is not None
+            if found is None and "active" in roles and not aux_before:
+                el = _them(lex, text, e, lo, s)
+                if el is not None:
+                    found = (el, el.end, 2)
             if found is None and "split_active" in roles and ("split:" + phrase) in rx:
                 el = _object(lex, text, e, rx["split:" + phrase], split=True)
                 if el is not None:
@@ -858,6 +965,8 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
             before = max(lo, start - 60)
             if rx["reference_any"].search(text, before, start):
                 reference = True
+            if rx["reference_after"].match(text, end):
+                reference = True  # "a journalist killed in 1998", "killed last month"
             subset = rx["subset_before"].search(text, max(0, start - 20), start) is not None
             total = rx["total_before"].search(text, max(0, el.count_start - 40), el.count_start)
             after = rx["total_after"].match(text, end)
@@ -912,6 +1021,7 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
         )
         chosen.append(_Candidate(dm.start(), dm.end(), "killed", el, 1, definitive=True))
 
+    split = _split_count(text, lex, index)
     specials = _zero_and_unknown(text, lex, index)
     zero_spans = [(z.start, z.end) for z in specials if z.low == 0]
     mentions: list[CasualtyMention] = []
@@ -919,6 +1029,9 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
         el = cand.elem
         if any(a <= el.count_start < b for a, b in zero_spans):
             continue  # "no one was killed" is not "one was killed"
+        qualifier = _QUALIFIER_OF.get(el.qualifier, "exact")
+        if qualifier == "exact" and rx["also"].search(text, cand.start, cand.end):
+            qualifier = "additional"  # "two civilians were also killed"
         mentions.append(
             CasualtyMention(
                 start=cand.start,
@@ -927,18 +1040,45 @@ def find_casualties(text: str, *, lexicon: CasualtyLexicon) -> list[CasualtyMent
                 kind=cand.kind,
                 low=el.low,
                 high=el.high,
-                qualifier=_QUALIFIER_OF.get(el.qualifier, "exact"),
+                qualifier=qualifier,
                 civilian=el.civilian,
                 side=el.group,
                 reference=cand.reference,
                 definitive=cand.definitive,
                 subset=cand.subset,
                 attributed=_attributed(text, cand.start, cand.end, lex),
+                split=_split_of(split, cand, el.count_start),
             )
         )
     mentions.extend(specials)
     mentions.sort(key=lambda m: (m.start, m.end, m.kind))
     return _mark_aggregate(text, mentions, lex, index)
+
+
+def _split_count(text: str, lex: CasualtyLexicon, index: WordIndex) -> tuple[int, int, bool] | None:
+    """The number of coded events the text says its fatalities are split across, where
+    it says so, and whether it covers only the figures after it ("This was one of
+    three related attacks. Six assailants were killed across the three raids")."""
+    m = lex._scan["split_count"].search(text, index=index)
+    if m is None:
+        return None
+    n = lex.numbers.parse(m.group("c"))
+    if n is None or not 1 < n <= 100:
+        return None
+    return n, m.start(), m.group("verb") is None
+
+
+def _split_of(split: tuple[int, int, bool] | None, cand: _Candidate, count_at: int) -> int | None:
+    """The split that applies to one candidate figure, if any."""
+    if split is None or cand.kind != "killed":
+        return None
+    n, at, after_only = split
+    if after_only and count_at < at:
+        return None  # a figure given before "one of three attacks" is this event's own
+    if cand.definitive and count_at > at and not after_only:
+        # "38 fatalities split across four events and coded as 10": the share already
+        return None
+    return n
 
 
 def _attributed(text: str, start: int, end: int, lex: CasualtyLexicon) -> bool:
@@ -1005,6 +1145,21 @@ def _field(kind: Kind, civilian_only: bool) -> str:
 
 def _value(m: CasualtyMention) -> int:
     return m.high if m.high is not None else (m.low or 0)
+
+
+def _by_side(base: Sequence[CasualtyMention]) -> dict[str, int]:
+    """The lowest figure of each named victim group, from unattributed mentions."""
+    sides: dict[str, int] = {}
+    for m in base:
+        if m.side is None or m.attributed or m.low is None or m.low <= 0:
+            continue
+        sides[m.side] = min(sides.get(m.side, m.low), m.low)
+    return sides
+
+
+def _share(value: int, parts: int) -> int:
+    """One coded event's share of a figure split across ``parts`` events (half up)."""
+    return (2 * value + parts) // (2 * parts)
 
 
 def combine(
@@ -1078,6 +1233,14 @@ def combine(
     else:  # only "up to N" figures: N is all that is reported
         low = None
         best = min(highs)
+    sides = _by_side(base)
+    if len(sides) > 1:
+        # "four soldiers were killed ... eighty militants were killed": different
+        # victim groups reported apart are added (each group's lowest figure)
+        summed = sum(sides.values())
+        unnamed = [m.low for m in base if m.side is None and m.low]
+        best = max(summed, min(unnamed)) if unnamed else summed
+        low = best
     told = sum(_value(m) for m in extra if not m.attributed)
     claimed = sum(_value(m) for m in extra if m.attributed)
     high = max(max(highs), best) + told + claimed
@@ -1089,6 +1252,13 @@ def combine(
         best = last.low if last.low is not None else _value(last)
         low = min(low, best) if low is not None else best
         high = max(max(highs), best)
+    if finals:
+        split = max(finals, key=lambda m: m.start).split
+    else:
+        split = max((m.split for m in pool if m.split), default=None)
+    if split:  # "fatalities split across three events": this event's share
+        best, high = _share(best, split), _share(high, split)
+        low = None if low is None else _share(low, split)
     used = sorted(pool, key=lambda m: (m.start, m.end))
     evidence = [
         Evidence(

@@ -9,7 +9,17 @@ month without a year) has ``date=None`` and ``precision=None``: unknown
 stays unknown, never guessed.
 
 :func:`pick_event_date` chooses, among the mentions, the one that dates an
-event whose trigger is at a given offset.
+event whose trigger is at a given offset; :func:`lead_event_date` lets a
+report's opening date ("On 13 July 2020, ...") date its primary event.
+:func:`undated_event_date` estimates the date of an event in a report that
+names none from its publication date (``undated`` in the data file: two days
+before, precision 2 "within a week"; set ``offset_days`` to null to keep such
+events undated).
+
+Arabic is matched in normalised spelling (``normalise_arabic`` in the data
+file; :func:`corroborate.extract.arabic.normalise_arabic`), with offsets
+mapped back to the original text. An ambiguous numeric date ("03/04/2016")
+takes the reading nearest on or before the publication date.
 
 Month and weekday names, relative phrases and the words that mark a date as
 belonging to something else ("since 2012", "born on") live in
@@ -27,11 +37,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from corroborate.errors import ExtractionError
+from corroborate.extract.arabic import fold_arabic, normalise_arabic
 from corroborate.extract.numbers import KeywordScanner, NumberWords, WordIndex
 from corroborate.extract.resources import load_json
 from corroborate.extract.text import split_sentences
 
-__all__ = ["DateMention", "DateRules", "find_dates", "pick_event_date"]
+__all__ = [
+    "DateMention",
+    "DateRules",
+    "find_dates",
+    "lead_event_date",
+    "pick_event_date",
+    "undated_event_date",
+]
 
 DateKind = Literal["absolute", "relative"]
 _WS = re.compile(r"\s+")
@@ -84,9 +102,21 @@ class _Relative:
     precision: int
 
 
+def _fold_all(value: Any) -> Any:
+    """Every string of a data file in normalised Arabic spelling (keys too)."""
+    if isinstance(value, str):
+        return fold_arabic(value)
+    if isinstance(value, list):
+        return [_fold_all(v) for v in value]
+    if isinstance(value, dict):
+        return {_fold_all(k): _fold_all(v) for k, v in value.items()}
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class _LanguageRules:
     language: str
+    fold: bool
     months: dict[str, int] = field(hash=False)
     capitalised_only: frozenset[str]
     weekdays: dict[str, int] = field(hash=False)
@@ -99,6 +129,8 @@ class _LanguageRules:
     ago_precision: dict[str, int] = field(hash=False)
     numeric_order: str
     future_tolerance: int
+    undated_offset: int | None
+    undated_precision: int
     numbers: NumberWords | None
     pattern: re.Pattern[str] = field(hash=False, compare=False)
     scanner: KeywordScanner = field(hash=False, compare=False)
@@ -106,6 +138,9 @@ class _LanguageRules:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], numbers: NumberWords | None) -> _LanguageRules:
+        fold = bool(data.get("normalise_arabic"))
+        if fold:  # match on normalised Arabic (alef forms, taa marbuta, diacritics, digits)
+            data = _fold_all(data)
         months = {_norm(k): int(v) for k, v in data.get("months", {}).items()}
         weekdays = {_norm(k): int(v) for k, v in data.get("weekdays", {}).items()}
         wpre = {_norm(k): str(v) for k, v in data.get("weekday_prefixes", {}).items()}
@@ -133,12 +168,15 @@ class _LanguageRules:
         parts = _alt(data.get("day_parts", []))
         wd_opt = rf"(?:{weekday}\s*,?\s+(?:the\s+)?)?"
         mprefix = _alt(mpre, space=r"[\s-]*")
+        msuffix = _alt(data.get("month_suffixes", {}))
+        year_of = _alt(data.get("year_of", []))
+        numword = numbers.pattern if numbers else "(?!)"
 
         absolute = (
             # 16 January 2022 / 15-16 January / the 16th of January, 2022
             rf"{_B}{wd_opt}(?:(?:{ropen})\s+)?(?P<d1>{day})"
             rf"(?:\s*{rj}\s*(?P<d1b>{day})(?=\s+(?:{day_of}\s+)?{month}))?"
-            rf"(?:\s+{day_of})?\s+(?P<m1>{month})(?:\s*,?\s*(?P<y1>{year}))?{_E}"
+            rf"(?:\s+{day_of})?\s+(?P<m1>{month})(?:\s*,?\s*(?:{year_of}\s+)?(?P<y1>{year}))?{_E}"
             # January 16, 2022 / Jan. 16 / October, 20th / Monday, January 16
             rf"|{_B}{wd_opt}(?P<m2>{month})\s*,?\s*(?P<d2>{day})"
             rf"(?:\s*{rj}\s*(?P<d2b>{day}))?(?!\d|\s*:\d|\s*(?:{month}))"
@@ -150,20 +188,25 @@ class _LanguageRules:
             rf"(?P<y4>{year}|\d\d)(?![\w/.-]|\.\d)"
             # January 2022
             rf"|{_B}(?:(?P<mp5>{mprefix})[\s-]*)?(?P<m5>{month})\s*,?\s*"
-            rf"(?P<y5>{year}){_E}"
+            rf"(?:{year_of}\s+)?(?P<y5>{year}){_E}"
             # on 06/03 (day/month, year from the publication date)
             rf"|(?<=\bon\s)(?P<a6>[0-3]?\d)/(?P<b6>[01]?\d)(?![\w/.-]|\.\d)"
         )
         relative_re = (
             rf"{_B}(?P<rel>{_alt(relative)}){_E}"
-            rf"|{_B}(?P<agon>{numbers.pattern if numbers else '(?!)'}|an?)\s+"
+            rf"|{_B}(?P<agon>{numword}|an?)\s+"
             rf"(?P<agou>{_alt(ago_units)})\s+{_alt(ago.get('words', []))}{_E}"
+            # "il y a trois jours", "hace tres días", "منذ ثلاثة أيام"
+            rf"|{_B}{_alt(ago.get('prefixes', []))}\s+(?P<agon2>{numword})\s+"
+            rf"(?P<agou2>{_alt(ago_units)}){_E}"
             rf"|{_B}(?:(?P<wp>{_alt(wpre)})\s+)?(?P<wd>{weekday})"
             rf"(?:\s+(?P<wpart>{parts}))?(?:\s+(?P<ws>{_alt(wsuf)}))?{_E}"
             # "Monday, January 17" is one absolute date, read from "Monday"
             rf"(?!\s*,?\s*(?:the\s+)?(?:\d|{month}))"
             rf"|{_B}(?P<mp>{mprefix})[\s-]*(?P<mm>{month})"
-            rf"(?!\s*,?\s*(?:\d|{year})){_E}"
+            rf"(?!\s*,?\s*(?:\d|{year})){_E}(?:\s+(?P<ms2>{msuffix}){_E})?"
+            # "novembre dernier", "el mes de noviembre pasado"
+            rf"|{_B}(?P<mm2>{month})\s+(?P<ms>{msuffix}){_E}"
         )
         pattern = re.compile(rf"(?:{absolute})|(?:{relative_re})", re.IGNORECASE)
         ignore = re.compile(
@@ -177,6 +220,7 @@ class _LanguageRules:
             *wpre,
             *mpre,
             *data.get("range_openers", []),
+            *ago.get("prefixes", []),
             "a",
             "an",
         ]
@@ -184,12 +228,16 @@ class _LanguageRules:
             starts += [*numbers.units, *numbers.tens, *numbers.scales, *numbers.vague]
         return cls(
             language=str(data.get("language", "")),
+            fold=fold,
             months=months,
             capitalised_only=frozenset(_norm(x) for x in data.get("capitalised_only", [])),
             weekdays=weekdays,
             weekday_prefixes=wpre,
             weekday_suffixes=wsuf,
-            month_prefixes=mpre,
+            month_prefixes={
+                **mpre,
+                **{_norm(k): str(v) for k, v in data.get("month_suffixes", {}).items()},
+            },
             month_prefix_days={
                 _norm(k): int(v) for k, v in data.get("month_prefix_days", {}).items()
             },
@@ -198,6 +246,12 @@ class _LanguageRules:
             ago_precision=ago_precision,
             numeric_order=str(data.get("numeric_order", "dmy")),
             future_tolerance=int(data.get("future_tolerance_days", 31)),
+            undated_offset=(
+                None
+                if data.get("undated", {}).get("offset_days") is None
+                else int(data["undated"]["offset_days"])
+            ),
+            undated_precision=int(data.get("undated", {}).get("precision", 2)),
             numbers=numbers,
             pattern=pattern,
             scanner=KeywordScanner.build(pattern, starts, digits=True),
@@ -308,6 +362,10 @@ def _resolve(
         if month > 12 and day <= 12:
             day, month = month, day
         d = _safe_date(y, month, day)
+        other = _safe_date(y, day, month) if day != month and day <= 12 else None
+        if d is not None and other is not None and published is not None:
+            # "03/04/2016" reads either way: take the reading nearest on or before publication
+            d = min((d, other), key=lambda x: ((x > published), abs((published - x).days)))
         return (d, 1, "absolute") if d else None
     if g.get("m5") is not None:
         if _norm(g["m5"]).rstrip(".") in rules.capitalised_only and not g["m5"][:1].isupper():
@@ -334,12 +392,15 @@ def _resolve(
         if published is None:
             return None, None, "relative"
         return _relative(rel.unit, rel.offset, published), rel.precision, "relative"
-    if g.get("agou") is not None:
-        unit = rules.ago_units.get(_norm(g["agou"]))
+    if g.get("agou") is not None or g.get("agou2") is not None:
+        unit_word, count = (
+            (g["agou"], g["agon"]) if g.get("agou") is not None else (g["agou2"], g["agon2"])
+        )
+        unit = rules.ago_units.get(_norm(unit_word))
         n = (
             1
-            if _norm(g["agon"]) in ("a", "an")
-            else (rules.numbers.parse(g["agon"]) if rules.numbers else None)
+            if _norm(count) in ("a", "an")
+            else (rules.numbers.parse(count) if rules.numbers else None)
         )
         if unit is None or n is None:
             return None
@@ -369,20 +430,23 @@ def _resolve(
         if mode == "strict" and delta == 0:
             delta = 7
         return published - dt.timedelta(days=delta), 1, "relative"
-    if g.get("mm") is not None:
-        if _norm(g["mm"]).rstrip(".") in rules.capitalised_only and not g["mm"][:1].isupper():
+    if g.get("mm") is not None or g.get("mm2") is not None:
+        mword, mpword = (g["mm"], g["mp"]) if g.get("mm") is not None else (g["mm2"], g["ms"])
+        if _norm(mword).rstrip(".") in rules.capitalised_only and not mword[:1].isupper():
             return None
-        month = rules.month(g["mm"])
+        month = rules.month(mword)
         if month is None:
             return None
         if published is None:
             return None, None, "relative"
-        mode = rules.month_prefixes.get(_norm(g["mp"]).replace(" -", "-"), "on_or_before")
+        if g.get("ms2") is not None:  # "en novembre dernier": the suffix decides
+            mpword = g["ms2"]
+        mode = rules.month_prefixes.get(_norm(mpword).replace(" -", "-"), "on_or_before")
         if mode == "strict":
             year = published.year if month < published.month else published.year - 1
         else:
             year = published.year if month <= published.month else published.year - 1
-        return dt.date(year, month, rules.month_day(g["mp"])), 3, "relative"
+        return dt.date(year, month, rules.month_day(mpword)), 3, "relative"
     del text
     return None
 
@@ -415,14 +479,18 @@ def find_dates(
     if not text:
         return []
     lang = rules.for_language(language)
+    # Arabic is matched in its normalised spelling; offsets map back to the original.
+    seen, offsets = normalise_arabic(text) if lang.fold else (text, None)
     out: list[DateMention] = []
-    for m in lang.scanner.finditer(text, index=WordIndex.of(text)):
+    for m in lang.scanner.finditer(seen, index=WordIndex.of(seen)):
         resolved = _resolve(m, lang, published)
         if resolved is None:
             continue
         start, end = m.start(), m.end()
-        if lang.ignore_before.search(text, max(0, start - 40), start):
+        if lang.ignore_before.search(seen, max(0, start - 40), start):
             continue
+        if offsets is not None:
+            start, end = offsets[start], offsets[end - 1] + 1
         date, precision, kind = resolved
         out.append(DateMention(start, end, text[start:end], date, precision, kind))
     return out
@@ -463,3 +531,49 @@ def pick_event_date(
         return (gap, 0 if before else 1, max(dist, 0), m.precision or 9)
 
     return min(usable, key=key)
+
+
+def lead_event_date(
+    mentions: Sequence[DateMention],
+    *,
+    text: str,
+    chosen: DateMention | None = None,
+    exclude: Sequence[tuple[int, int]] = (),
+) -> DateMention | None:
+    """The date of an article's primary event, given the one ``chosen`` near its trigger.
+
+    A report opens with its event's date ("On 13 July 2020, ..."), so the
+    first resolved date of the first sentence (the lead) wins over ``chosen``
+    unless ``chosen`` is more precise. Without a lead date and without
+    ``chosen``, the first resolved date of the text stands in. Mentions that
+    start inside an ``exclude`` span (a wire dateline) are never used.
+    """
+    usable = [
+        m for m in mentions if m.date is not None and not any(a <= m.start < b for a, b in exclude)
+    ]
+    if not usable:
+        return chosen
+    sentences = split_sentences(text)
+    first_end = sentences[0].end if sentences else len(text)
+    lead = next((m for m in usable if m.start < first_end), None)
+    if lead is not None and (chosen is None or (lead.precision or 9) <= (chosen.precision or 9)):
+        return lead
+    return chosen if chosen is not None else usable[0]
+
+
+def undated_event_date(
+    published: dt.date | None, *, rules: DateRules, language: str = "en"
+) -> tuple[dt.date, int] | None:
+    """The estimated date (and precision) of an event in a report that gives no date.
+
+    News reports an event a day or two after it happens; the offset and the
+    precision (ACLED's 2, "within a week", by default) are in the language's
+    data file (``undated``). None without a publication date or without
+    that setting: unknown stays unknown.
+    """
+    if published is None:
+        return None
+    lang = rules.for_language(language)
+    if lang.undated_offset is None:
+        return None
+    return published + dt.timedelta(days=lang.undated_offset), lang.undated_precision

@@ -2,14 +2,24 @@
 
 The cues, their weights, the co-occurrence refinements and the markers of
 vague (habitual) claims live in ``data/events/<language>.json``.
+
+A lexicon with ``"script": "arabic"`` is matched on normalised Arabic
+(:func:`corroborate.extract.arabic.normalise_arabic`: one alef, ه for ة,
+no diacritics) and its patterns are folded alike when compiled; cue offsets
+are mapped back to the original text. Its ``"proclitics"`` (و ف ب ل ك ال…
+written before a word without a space) and ``"suffixes"`` (plural and
+pronoun endings) may surround any pattern.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from corroborate.extract.arabic import fold_arabic, normalise_arabic
 from corroborate.extract.resources import load_json
 from corroborate.extract.text import Sentence
 from corroborate.model import EVENT_TYPES
@@ -17,7 +27,7 @@ from corroborate.model import EVENT_TYPES
 __all__ = ["Cue", "EventGroup", "EventLexicon", "detect_events", "event_type_of", "family_of"]
 
 EXTRACTOR = "events.rules"
-VERSION = "1"
+VERSION = "2"
 
 _TYPE_OF: dict[str, str] = {sub: et for et, subs in EVENT_TYPES.items() for sub in subs}
 
@@ -82,42 +92,64 @@ class EventLexicon:
     def __init__(self, data: dict[str, object], *, language: str) -> None:
         self.language = language
         self.version = str(data.get("version", "1"))
+        self.arabic = data.get("script") == "arabic"
+        prefix = str(data.get("proclitics", ""))
+        suffix = str(data.get("suffixes", ""))
+
+        def rx(patterns: object) -> re.Pattern[str]:
+            alts = "|".join(f"(?:{p})" for p in patterns)  # type: ignore[attr-defined]
+            if self.arabic:
+                alts = fold_arabic(alts)
+            return _word_regex(alts, prefix=prefix, suffix=suffix)
+
         self._cues: list[tuple[str, int, re.Pattern[str]]] = []
         for entry in data["cues"]:  # type: ignore[attr-defined]
             sub = entry["sub"]
             if sub not in _TYPE_OF:
                 raise ValueError(f"unknown sub-event type {sub!r} in event lexicon")
-            pattern = "|".join(f"(?:{p})" for p in entry["patterns"])
-            self._cues.append((sub, int(entry["weight"]), _word_regex(pattern)))
+            self._cues.append((sub, int(entry["weight"]), rx(entry["patterns"])))
         self._cooc: list[tuple[frozenset[str], frozenset[str], str]] = [
             (frozenset(r["if_any"]), frozenset(r["and_any"]), r["then"])
             for r in data.get("cooccurrence", [])  # type: ignore[attr-defined]
         ]
         vague = data.get("vague", {})
-        self._vague = _word_regex("|".join(f"(?:{p})" for p in vague["patterns"]))  # type: ignore[index]
+        self._vague = rx(vague["patterns"])  # type: ignore[index]
         distinct = data.get("distinct", {"patterns": ["(?!)"]})
-        self._distinct = _word_regex(
-            "|".join(f"(?:{p})" for p in distinct["patterns"])  # type: ignore[index]
-        )
-        negation = data.get("negation", {})
-        self._negation = _word_regex(
-            "|".join(f"(?:{p})" for p in negation["patterns"])  # type: ignore[index]
-        )
+        self._distinct = rx(distinct["patterns"])  # type: ignore[index]
+        negation = data.get("negation", {"patterns": ["(?!)"]})
+        self._negation = rx(negation["patterns"])  # type: ignore[index]
+        ignore = data.get("ignore", {"patterns": ["(?!)"]})
+        self._ignore = rx(ignore["patterns"])  # type: ignore[index]
+
+    def _view(self, sentence: Sentence) -> tuple[str, list[int] | None]:
+        """The text the patterns match (normalised for Arabic) and its offset map."""
+        if not self.arabic:
+            return sentence.text, None
+        return _normalised(sentence.text)
 
     @classmethod
     def load(cls, language: str = "en") -> EventLexicon:
         return cls(load_json(f"events/{language}.json"), language=language)
 
     def find_cues(self, sentence: Sentence) -> list[Cue]:
+        view, offsets = self._view(sentence)
+        # Phrases that look like cues but name no event ("the Green March",
+        # "a gold mine") hide the cues inside them.
+        hidden = [m.span() for m in self._ignore.finditer(view)]
         cues: list[Cue] = []
         for sub, weight, rx in self._cues:
-            for m in rx.finditer(sentence.text):
+            for m in rx.finditer(view):
+                start, end = m.start(), m.end()
+                if any(start < h_end and end > h_start for h_start, h_end in hidden):
+                    continue
+                if offsets is not None:
+                    start, end = offsets[start], _past_marks(sentence.text, offsets[end - 1] + 1)
                 cues.append(
                     Cue(
                         sub,
-                        sentence.start + m.start(),
-                        sentence.start + m.end(),
-                        m.group(0),
+                        sentence.start + start,
+                        sentence.start + end,
+                        sentence.text[start:end],
                         weight,
                     )
                 )
@@ -125,11 +157,12 @@ class EventLexicon:
 
     def is_vague(self, sentence: Sentence) -> bool:
         """A habitual or general claim, a threat or a denial: no codable event."""
-        return bool(self._vague.search(sentence.text) or self._negation.search(sentence.text))
+        view, _ = self._view(sentence)
+        return bool(self._vague.search(view) or self._negation.search(view))
 
     def is_distinct(self, sentence: Sentence) -> bool:
         """A sentence that mentions another event of the same kind in passing."""
-        return bool(self._distinct.search(sentence.text))
+        return bool(self._distinct.search(self._view(sentence)[0]))
 
     def refine(self, subs: set[str]) -> set[str]:
         """Apply co-occurrence rules: e.g. protest + tear gas → protest with intervention."""
@@ -141,8 +174,24 @@ class EventLexicon:
         return out
 
 
-def _word_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+@functools.lru_cache(maxsize=1024)
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """normalise_arabic, once per sentence: cues, vague and distinct markers share it."""
+    return normalise_arabic(text)
+
+
+def _past_marks(text: str, end: int) -> int:
+    """``end`` moved past the diacritics and tatweel that follow a matched letter."""
+    while end < len(text) and (unicodedata.category(text[end]) == "Mn" or text[end] == "\u0640"):
+        end += 1
+    return end
+
+
+def _word_regex(pattern: str, *, prefix: str = "", suffix: str = "") -> re.Pattern[str]:
+    """``pattern`` as whole words, optionally with clitics glued before or after it."""
+    pre = f"(?:{prefix})?" if prefix else ""
+    post = f"(?:{suffix})?" if suffix else ""
+    return re.compile(rf"(?<![\w-]){pre}(?:{pattern}){post}(?![\w-])", re.IGNORECASE)
 
 
 def _drop_nested(cues: list[Cue]) -> list[Cue]:
@@ -169,6 +218,10 @@ def detect_events(sentences: Sequence[Sentence], *, lexicon: EventLexicon) -> li
         if not cues or lexicon.is_vague(sentence):
             continue
         distinct = lexicon.is_distinct(sentence)
+        if any(c.weight >= WEAK for c in cues):
+            # A bare "attack" or a weapon named in a list of seized arms says
+            # nothing more where a specific cue is in the sentence.
+            cues = [c for c in cues if c.weight >= WEAK or _is_strategic(c)]
         families = {family_of(c.sub_event_type) for c in cues}
         # A sentence that carries violence absorbs the strategic cues in it
         # (an attack in which shops were looted is one attack).
@@ -222,6 +275,10 @@ def detect_events(sentences: Sequence[Sentence], *, lexicon: EventLexicon) -> li
     return [primary, *rest]
 
 
+def _is_strategic(cue: Cue) -> bool:
+    return family_of(cue.sub_event_type) == "strategic"
+
+
 def _heavier_family(cues: list[Cue]) -> str:
     totals: dict[str, int] = {}
     for c in cues:
@@ -230,6 +287,13 @@ def _heavier_family(cues: list[Cue]) -> str:
     return max(totals, key=lambda f: totals[f])
 
 
+#: Cues lighter than this (a bare "attack") type an event only when nothing
+#: more specific is said; they do not make violence outrank a strategic development.
+WEAK = 4
+
+
 def _family_rank(group: EventGroup) -> int:
     """Violence and demonstrations outrank strategic developments as the primary event."""
-    return 0 if group.family == "strategic" else 1
+    if group.family == "strategic" or max(c.weight for c in group.cues) < WEAK:
+        return 0
+    return 1

@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from corroborate.errors import ExtractionError
+from corroborate.extract.arabic import fold_arabic, has_arabic
+from corroborate.extract.place_prior import PRIOR_NAME, PlacePrior, PriorModel
 
 __all__ = [
     "ARTIFACT_NAME",
@@ -62,6 +64,8 @@ PlaceKind = Literal["city", "admin1", "admin2", "country", "feature", "supplemen
 DATA_DIR: Final[Path] = Path(__file__).resolve().parent / "data" / "gazetteer"
 #: The prebuilt artifact's file name inside :data:`DATA_DIR`.
 ARTIFACT_NAME: Final[str] = "gazetteer.pickle.gz"
+#: Languages whose country names (ISO 3166-1 translations) the gazetteer knows.
+TRANSLATED_LANGUAGES: Final[tuple[str, ...]] = ("fr", "ar", "es", "pt", "it")
 #: The artifact layout this module reads (``scripts/build_gazetteer.py`` writes it).
 FORMAT_VERSION: Final[int] = 2
 
@@ -133,6 +137,8 @@ def normalise_name(name: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = s.casefold().translate(_APOSTROPHES)
+    if has_arabic(s):  # one spelling of alef, yeh, taa marbuta ("موريتانية" ~ "موريتانيه")
+        s = fold_arabic(s)
     return _SEPARATORS.sub(" ", s).strip()
 
 
@@ -403,6 +409,9 @@ class Gazetteer:
         self._towns_of: dict[int, list[int]] | None = None  # country index -> town ids
         #: Rows of the hand-edited tables that matched nothing (for maintainers).
         self.unresolved: list[str] = []
+        #: The learned prior over where a text is (optional; see :meth:`place_prior`).
+        self.prior: PriorModel | None = None
+        self._prior_last: tuple[str, PlacePrior] | None = None
         for i in range(len(self._kind)):
             if self._kind[i] == 1:
                 cc = self._country_codes[self._cc[i]]
@@ -421,12 +430,14 @@ class Gazetteer:
     # ------------------------------------------------------------------ load
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Gazetteer:
+    def load(cls, path: Path | None = None, *, prior: bool = True) -> Gazetteer:
         """Load the committed gazetteer (or the artifact at ``path``).
 
         ``path`` may be the artifact file or a folder holding it and the
-        hand-edited tables. Raises :class:`~corroborate.errors.ExtractionError`
-        when the artifact is missing or unreadable.
+        hand-edited tables. ``prior``: also load the learned place prior
+        (``place_prior.json.gz``) when the folder has one. Raises
+        :class:`~corroborate.errors.ExtractionError` when the artifact is missing
+        or unreadable.
         """
         if path is None:
             folder, artifact = DATA_DIR, DATA_DIR / ARTIFACT_NAME
@@ -454,6 +465,8 @@ class Gazetteer:
             )
         gaz = cls(data, data_dir=folder)
         gaz._load_tables(folder)
+        if prior:
+            gaz.prior = PriorModel.load(folder / PRIOR_NAME)
         return gaz
 
     def _load_tables(self, folder: Path) -> None:
@@ -463,6 +476,7 @@ class Gazetteer:
                 self._add_name(row[1], cid)
                 if row[1].isupper():
                     self._abbrev.add(normalise_name(row[1]))
+        self._add_translated_countries()
         for row in _read_tsv(folder / "demonyms.tsv"):
             if len(row) >= 2 and row[0] in self._cc_index:
                 for form in row[1].split("|"):
@@ -515,6 +529,37 @@ class Gazetteer:
                 self._actors.setdefault(words[0], []).append((words, exact, tuple(weights)))
         for entries in self._actors.values():
             entries.sort(key=lambda e: -len(e[0]))
+
+    def _add_translated_countries(self) -> None:
+        """Country names in the languages of the press we read ("Mauritanie",
+        "موريتانيا", "Marruecos"), from the ISO 3166-1 translations pycountry ships."""
+        try:
+            import gettext
+
+            import pycountry
+        except ImportError:  # pragma: no cover - pycountry is a dependency
+            return
+        for lang in TRANSLATED_LANGUAGES:
+            try:
+                tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+            except OSError:
+                continue
+            for cc, cid in self._cc_index.items():
+                entry = pycountry.countries.get(alpha_2=cc)
+                if entry is None:
+                    continue
+                for attr in ("name", "common_name"):
+                    english = getattr(entry, attr, None)
+                    if not english:
+                        continue
+                    name = tr.gettext(english)
+                    # "Syrienne, République arabe": inverted official forms are not how
+                    # texts write the name; a name another place already has (Spanish
+                    # "Granada" for Grenada, "Líbano" for Lebanon) is left to that place
+                    if name == english or "," in name or len(name) < 4:
+                        continue
+                    if not self._names.get(normalise_name(name)):
+                        self._add_name(name, cid)
 
     def _add_name(self, name: str, pid: int) -> None:
         key = normalise_name(name)
@@ -784,6 +829,19 @@ class Gazetteer:
             a1 = self.admin1(cc, admin1)
             out = [p for p in out if a1 is not None and p.admin1 == a1.name]
         return out
+
+    def place_prior(self, text: str) -> PlacePrior | None:
+        """Where ``text`` probably is, from its words (None without a prior model).
+
+        The last answer is kept: the extractor asks once per event of a document."""
+        if self.prior is None:
+            return None
+        last = self._prior_last
+        if last is not None and last[0] == text:
+            return last[1]
+        found = self.prior.predict(text)
+        self._prior_last = (text, found)
+        return found
 
     def demonym_country(self, word: str) -> str | None:
         """The alpha-2 code of the country a demonym refers to ("Burkinabe" → "BF")."""
@@ -1083,6 +1141,12 @@ class Gazetteer:
                 ids = self._names.get(stripped)
             if not ids and len(stripped) >= 5 and (not single or len(stripped) >= 6):
                 ids = self._loose.get(stripped)
+        if not ids and has_arabic(key):
+            # "بتمبكتو", "والجزائر", "للموصل": a name behind Arabic proclitics
+            for variant in _arabic_variants(key):
+                ids = self._names.get(variant)
+                if ids:
+                    break
         if not ids:
             return None
         if partial and not any(
@@ -1182,6 +1246,26 @@ def _region_variants(key: str) -> list[str]:
     b = _REGION_PREFIX.sub("", a or key)
     if b and b not in out and b != key:
         out.append(b)
+    return out
+
+
+_CONJUNCTIONS = "وف"
+_PREPOSITIONS = "بلك"
+
+
+def _arabic_variants(key: str) -> list[str]:
+    """A word without the proclitics Arabic writes onto it: "and" (و, ف), then "in",
+    "to", "like" (ب, ل, ك); "لل" is "ل" + "ال". Longest stem last; stems of at
+    least three letters."""
+    out: list[str] = []
+    stem = key
+    if stem[:1] in _CONJUNCTIONS and len(stem) >= 4:
+        stem = stem[1:]
+        out.append(stem)
+    if stem[:2] == "لل" and len(stem) >= 4:
+        out.append("ال" + stem[2:])
+    elif stem[:1] in _PREPOSITIONS and len(stem) >= 4:
+        out.append(stem[1:])
     return out
 
 

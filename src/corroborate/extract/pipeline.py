@@ -26,8 +26,15 @@ from corroborate.extract.casualties import (
     find_casualties,
 )
 from corroborate.extract.claims import ClaimLexicon, find_claims
-from corroborate.extract.classifier import EventClassifier
-from corroborate.extract.dates import DateMention, DateRules, find_dates, pick_event_date
+from corroborate.extract.classifier import NONE, EventClassifier
+from corroborate.extract.dates import (
+    DateMention,
+    DateRules,
+    find_dates,
+    lead_event_date,
+    pick_event_date,
+    undated_event_date,
+)
 from corroborate.extract.events import Cue, EventGroup, EventLexicon, detect_events
 from corroborate.extract.framing import FramingLexicon, find_loaded_terms
 from corroborate.extract.gazetteer import Gazetteer
@@ -144,7 +151,7 @@ class ResourceSet:
 
 
 #: Languages whose date rules are loaded (those with a data file).
-DATE_LANGUAGES: tuple[str, ...] = ("en", "fr", "ar")
+DATE_LANGUAGES: tuple[str, ...] = ("en", "fr", "ar", "es", "pt", "it")
 
 
 def _classifier(language: str) -> EventClassifier | None:
@@ -198,63 +205,100 @@ def _rule_events() -> EventExtractor:
 class _HybridEvents:
     """Rule cues group an article's events; the learned classifier types them.
 
+    - The primary event is typed from the article's opening specific
+      sentences (up to ``max_chars``; the classifier is trained on whole
+      ACLED notes, so it reads them whole), or from the event's own
+      sentences when ``context`` is ``"group"``.
     - P(none) above ``none_threshold`` means no codable event, unless a
-      heavy rule cue (weight ≥ 9) fired and P(none) stays below 0.8.
+      heavy rule cue (weight ≥ 9) fired and P(none) stays below ``rescue``.
     - Otherwise the primary event's sub-event type is the classifier's most
-      likely event class over the event's first sentences, unless a rule
-      cue of weight ≥ 8 disagrees and the classifier is unsure (< 0.5).
+      likely event class, unless a rule cue of weight ≥ 8 disagrees and the
+      classifier is unsure (below ``override``).
+    - When the classifier is sure of its class (≥ ``trust``), a weight-0
+      cue marks the type as its decision: later rules (armed clash or
+      attack by the actors' kinds) leave it alone.
     - The rule cues decide the other events.
     - When no rule cue fires, the classifier alone may still detect an event
-      from the first three specific sentences.
-    (Thresholds chosen by 5-fold cross-validation on the dev split.)
+      from the article's first three sentences: when P(none) is at most
+      ``sure_threshold`` they are the event's; otherwise (P(none) at most
+      ``none_threshold``, its class at least ``detect_threshold`` likely)
+      only the first three specific ones are.
+    (Thresholds chosen by cross-validation on the dev split: held-out folds
+    run through the whole pipeline.)
     """
 
     name: str = "events.hybrid"
     none_threshold: float = 0.6  # P(none) above this: no codable event
+    rescue: float = 0.8  # a heavy rule cue keeps the event while P(none) is below this
+    override: float = 0.5  # a heavy disagreeing rule cue wins while the classifier is below this
+    trust: float = 0.5  # the classifier's type stands against later rules from this on
     detect_threshold: float = 0.3  # without a rule cue, the class must be this likely
+    sure_threshold: float = 0.25  # ... unless P(none) is at most this
     max_chars: int = 1200
+    context: str = "article"  # "article": opening sentences; "group": the event's sentences
 
     def __call__(self, sentences: Sequence[Sentence], *, resources: Resources) -> list[EventGroup]:
         groups = detect_events(sentences, lexicon=resources.events)
         clf = resources.classifier
         if clf is None or not sentences:
             return groups
+        specific = [s for s in sentences if not resources.events.is_vague(s)]
         if groups:
             primary = groups[0]
-            text = " ".join(s.text for s in primary.sentences[:3])[: self.max_chars]
-            probs = clf.predict_proba([text])[0]
-            none_p = probs.get("none", 0.0)
+            if self.context == "group":
+                text = " ".join(s.text for s in primary.sentences[:3])
+            else:
+                text = " ".join(s.text for s in specific or primary.sentences)
+            probs = clf.predict_proba([text[: self.max_chars]])[0]
+            none_p = probs.get(NONE, 0.0)
             strong = max(c.weight for c in primary.cues)
-            if none_p > self.none_threshold and not (strong >= 9 and none_p < 0.8):
+            if none_p > self.none_threshold and not (strong >= 9 and none_p < self.rescue):
                 return []
-            label = max((c for c in probs if c != "none"), key=lambda c: probs[c])
-            keep_rules = strong >= 8 and probs[label] < 0.5
-            if label != primary.sub_event_type and not keep_rules:
-                groups = [_retype(primary, label), *groups[1:]]
+            label = max((c for c in probs if c != NONE), key=lambda c: probs[c])
+            if strong >= 8 and probs[label] < self.override:
+                return groups
+            if label != primary.sub_event_type or probs[label] >= self.trust:
+                groups = [_retype(primary, label, mark=probs[label] >= self.trust), *groups[1:]]
             return groups
-        specific = [s for s in sentences if not resources.events.is_vague(s)]
-        if not specific:
+        # No rule cue (or only in sentences the rules read as habitual,
+        # hedged or denied): the classifier may still see an event, more
+        # surely when every sentence is such a one.
+        lead = list(sentences[:3]) if self.context == "article" else specific[:3]
+        if not lead:
             return []
-        lead = specific[:3]
         probs = clf.predict_proba([" ".join(s.text for s in lead)[: self.max_chars]])[0]
-        if probs.get("none", 0.0) > self.none_threshold:
-            return []
-        label = max((c for c in probs if c != "none"), key=lambda c: probs[c])
-        if probs[label] < self.detect_threshold:
-            return []
+        none_p = probs.get(NONE, 0.0)
+        label = max((c for c in probs if c != NONE), key=lambda c: probs[c])
+        if none_p > self.sure_threshold:
+            if not specific or none_p > self.none_threshold or probs[label] < self.detect_threshold:
+                return []
+            lead = specific[:3]  # not sure: only the specific sentences are the event's
         first = lead[0]
         cue = Cue(label, first.start, first.end, first.text, 0)
         return [EventGroup(events_mod.family_of(label), label, (cue,), tuple(lead))]
 
 
-def _retype(group: EventGroup, label: str) -> EventGroup:
-    """The group with the classifier's sub-event type (its cues stay as evidence)."""
+def _retype(group: EventGroup, label: str, *, mark: bool = False) -> EventGroup:
+    """The group with the classifier's sub-event type (its cues stay as evidence).
+
+    With ``mark``, a weight-0 cue of ``label`` on the deciding cue's span
+    records that the classifier decided the type (see :func:`typed_by_classifier`).
+    """
+    cues = group.cues
+    if mark:
+        top = max(cues, key=lambda c: (c.weight, -c.start))
+        cues = (*cues, Cue(label, top.start, top.end, top.text, 0))
     return EventGroup(
         family=events_mod.family_of(label),
         sub_event_type=label,
-        cues=group.cues,
+        cues=cues,
         sentences=group.sentences,
     )
+
+
+def typed_by_classifier(group: EventGroup) -> bool:
+    """Whether the learned classifier decided the group's sub-event type."""
+    return any(c.weight == 0 and c.sub_event_type == group.sub_event_type for c in group.cues)
 
 
 def _hybrid_events() -> EventExtractor:
@@ -340,6 +384,12 @@ class Pipeline:
                     persons=persons,
                 )
             )
+        if reports[0].event_date is None:  # no date in the text: estimate from publication
+            estimate = undated_event_date(published, rules=res.dates, language=language)
+            if estimate is not None:
+                reports[0] = reports[0].with_(
+                    event_date=estimate[0].isoformat(), time_precision=estimate[1]
+                )
         if claim_evidence:
             first = reports[0]
             reports[0] = first.with_(
@@ -381,6 +431,10 @@ class Pipeline:
             # Sentences without cues belong to the primary event, unless another event owns them.
             return primary and sent.start not in other_sentences
 
+        def in_event_or_other(start: int) -> bool:
+            sent = _sentence_at(sentences, start)
+            return sent is not None and sent.start not in vague
+
         # --- actors (mentions first: their names are not places) -------
         mentions = _actor_mentions(res, group, ordered, sentences, in_event, in_group)
         # --- place -----------------------------------------------------
@@ -418,8 +472,10 @@ class Pipeline:
             sub_event_type=sub,
             event_country=country,
             lexicon=res.actors,
+            context=[m for m in everywhere if in_event(m.start)],
         )
-        sub = _refine_violence(sub, actors)
+        if not typed_by_classifier(group):
+            sub = _refine_violence(sub, actors)
         event_type = events_mod.event_type_of(sub)
         for m, name in ((actors.evidence1, "actor1"), (actors.evidence2, "actor2")):
             if m is not None:
@@ -446,6 +502,8 @@ class Pipeline:
         # 23 October), gunmen ...") is the event's; else the nearest one.
         same = [d for d in usable if anchor_sentence.start <= d.start < anchor_sentence.end]
         date = same[0] if same else pick_event_date(usable, anchor=anchor, text=text)
+        if primary:  # a report opens with its event's date ("On 13 July 2020, ...")
+            date = lead_event_date(dates, text=text, chosen=date, exclude=lines)
         if date is not None and date.date is not None:
             event_date: str | None = date.date.isoformat()
             time_precision: int | None = date.precision
@@ -455,6 +513,9 @@ class Pipeline:
         # --- casualties -----------------------------------------------
         own = [c for c in casualties if in_event(c.start)]
         fatalities, ev_f = combine(own, kind="killed")
+        if primary and not fatalities.known:  # the figure may sit in another event's sentence
+            rest = [c for c in casualties if c not in own and in_event_or_other(c.start)]
+            fatalities, ev_f = combine([*own, *rest], kind="killed")
         injuries, ev_i = combine(own, kind="injured")
         civ, ev_c = combine(own, kind="killed", civilian_only=True)
         civilian_targeting = event_type in VIOLENT and actors.inter2 == 7

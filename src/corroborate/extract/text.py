@@ -7,15 +7,20 @@ from dataclasses import dataclass
 
 __all__ = ["Sentence", "split_sentences"]
 
-# A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
-# before white space and an upper-case letter, a digit, a quote or an Arabic
-# letter, or at a blank line. Abbreviations are protected below.
+# A sentence ends at . ! ? (Arabic ؟ and ۔ too; optionally followed by a
+# closing quote or bracket) before white space and an upper-case letter, a
+# digit, a quote or an Arabic letter (Arabic has no case), or at a blank line.
+# The Arabic comma and semicolon (، ؛) do not end a sentence. Abbreviations
+# (English, French, Spanish, Portuguese, Italian titles and ranks) are
+# protected below.
 _END = re.compile(
-    r"(?<=[.!?؟])(?P<close>[\"”’»)\]]?)\s+(?=[\"“‘«(\[]?[A-ZÀ-ÖØ-Þ0-9\u0600-\u06FF])|\n\s*\n|\n(?=\S)"
+    r"(?<=[.!?؟۔])(?P<close>[\"”’»)\]]?)\s+(?=[\"“‘«(\[]?[A-ZÀ-ÖØ-Þ0-9\u0600-\u06FF])|\n\s*\n|\n(?=\S)"
 )
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Capt|Maj|Cmdr|Gov|Sen|Rep|Prof|St|Mt|Jan|Feb|Mar|Apr|Jun|"
-    r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Nos|vs|etc|approx|est|U\.S|U\.N|i\.e|e\.g|al)\.|\b[A-Z]\.)$"
+    r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Nos|vs|etc|approx|est|U\.S|U\.N|i\.e|e\.g|al|"
+    r"Mme|Mmes|Mlle|Mgr|Me|Pr|Gal|Gén|Cdt|Cne|Adj|Ste|env|cf|art|av|"
+    r"Sr|Sra|Srta|Dña|Gral|Sig|Dott|Ing|On)\.|\b[A-Z]\.)$"
 )
 
 

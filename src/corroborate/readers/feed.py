@@ -31,6 +31,7 @@ from corroborate.readers._html_text import fragment_to_text, looks_like_html
 __all__ = ["read_feed"]
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
+_ENTITY_MARKS = tuple("<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 def read_feed(
@@ -54,6 +55,15 @@ def read_feed(
     data = load_bytes(source, origin=where, max_bytes=max_bytes)
     if isinstance(data, Reject):
         yield data
+        return
+    if any(mark in data for mark in _ENTITY_MARKS):
+        # Entity expansion ("billion laughs") inflates a small feed up to the XML
+        # parser's own limits; real feeds do not declare entities.
+        yield Reject(
+            origin=where,
+            reason="bad-feed",
+            detail="the feed declares XML entities (<!ENTITY>), refused against entity expansion",
+        )
         return
     headers: dict[str, str] = {}
     if url:

@@ -35,7 +35,7 @@ import re
 import socket
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TypeAlias
@@ -85,12 +85,18 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """A fetched resource: final URL (after redirects), status, Content-Type, body."""
+    """A fetched resource: final URL (after redirects), status, Content-Type, body.
+
+    ``etag`` and ``last_modified`` are the response's validators, for a later
+    conditional request; ``status`` 304 (with an empty body) answers one.
+    """
 
     url: str
     status: int
     content_type: str | None
     body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
 
     @property
     def media_type(self) -> str | None:
@@ -161,10 +167,14 @@ def fetch_url(
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = MAX_REDIRECTS,
+    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
     """GET ``url`` with the safety measures described in this module.
 
-    Returns the final 2xx response with its (decompressed) body. Raises
+    Returns the final 2xx response with its (decompressed) body, or a 304
+    with no body. ``headers`` are sent too (e.g. ``If-None-Match`` and
+    ``If-Modified-Since`` for a conditional request; they cannot replace
+    ``Host``). Raises
     :class:`~corroborate.errors.UnsafeURL` (reason "bad-scheme" or
     "unsafe-url"), :class:`~corroborate.errors.InputTooLarge` ("too-large")
     or :class:`~corroborate.errors.FetchError` ("bad-url", "timeout",
@@ -179,6 +189,7 @@ def fetch_url(
                 timeout=timeout,
                 max_bytes=max_bytes,
                 max_redirects=max_redirects,
+                headers=headers,
             )
     deadline = time.monotonic() + timeout
     current = _parse_url(url)
@@ -189,6 +200,7 @@ def fetch_url(
             allow_private=allow_private,
             deadline=deadline,
             max_bytes=max_bytes,
+            extra_headers=headers,
         )
         if isinstance(result, Fetched):
             return result
@@ -293,12 +305,14 @@ def _fetch_once(
     allow_private: bool,
     deadline: float,
     max_bytes: int,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Fetched | httpx.URL:
     """One request: the response, or the URL it redirects to."""
     host = url.raw_host.decode("ascii")
     port = url.port or (443 if url.scheme == "https" else 80)
     addresses = _addresses(host, port, fetcher=fetcher, allow_private=allow_private)
     headers = {
+        **{k: v for k, v in (extra_headers or {}).items() if k.lower() != "host"},
         "Host": url.netloc.decode("ascii"),
         "User-Agent": fetcher.user_agent,
         "Accept": _ACCEPT,
@@ -356,6 +370,17 @@ def _handle(
                 f"{url} redirects to {location!r}, which has no host", reason="bad-url"
             )
         return target
+    etag = response.headers.get("etag")
+    last_modified = response.headers.get("last-modified")
+    if status == 304:
+        return Fetched(
+            url=str(url),
+            status=status,
+            content_type=response.headers.get("content-type"),
+            body=b"",
+            etag=etag,
+            last_modified=last_modified,
+        )
     if not 200 <= status < 300:
         phrase = response.reason_phrase or ""
         raise FetchError(f"{url} answered HTTP {status} {phrase}".rstrip(), reason="http-error")
@@ -370,6 +395,8 @@ def _handle(
         status=status,
         content_type=response.headers.get("content-type"),
         body=body,
+        etag=etag,
+        last_modified=last_modified,
     )
 
 

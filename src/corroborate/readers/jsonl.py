@@ -23,6 +23,7 @@ from corroborate.readers._common import (
     check_text,
     describe_size,
     normalise_newlines,
+    one_line,
 )
 from corroborate.readers._dates import parse_date
 
@@ -129,12 +130,25 @@ def _parse_line(line: str, *, lineno: int, where: str) -> Item:
         return Reject(
             origin=where, reason="bad-json", detail=f"line {lineno}: JSON nested too deep"
         )
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        return Reject(
+            origin=where, reason="bad-json", detail=one_line(f"line {lineno}: invalid JSON ({exc})")
+        )
     if not isinstance(obj, dict):
         return Reject(
             origin=where,
             reason="not-an-object",
             detail=f"line {lineno}: expected a JSON object, got {_json_type(obj)}",
         )
+    for name in ("id", "text", "published", *_OPTIONAL_STRINGS):
+        value = obj.get(name)
+        if isinstance(value, str) and not _encodable(value):
+            return Reject(
+                origin=where,
+                reason="undecodable",
+                detail=f'line {lineno}: "{name}" holds an unpaired surrogate (a \\ud800-\\udfff '
+                "escape), which is no Unicode text",
+            )
     raw_id = obj.get("id")
     external_id: str | None
     if raw_id is None or isinstance(raw_id, str):
@@ -194,6 +208,14 @@ def _parse_line(line: str, *, lineno: int, where: str) -> Item:
         title=fields["title"],
         origin=where,
     )
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _json_type(value: object) -> str:

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corroborate.model import Incident, IncidentMember, Report
-from corroborate.resolve.syndication import near_duplicate
+from corroborate.resolve.syndication import detail_overlap, near_duplicate
 
-__all__ = ["MatchConfig", "MatchResult", "best_match", "distance_km", "report_date"]
+__all__ = [
+    "MatchConfig",
+    "MatchResult",
+    "When",
+    "best_match",
+    "distance_km",
+    "report_date",
+    "report_when",
+]
 
 _FAMILY = {
     "Battles": "violence",
@@ -31,11 +39,27 @@ _UNIDENTIFIED = ("Unidentified", "Unknown")
 
 @dataclass(frozen=True, slots=True)
 class MatchConfig:
-    """Thresholds of the v1 matcher."""
+    """Thresholds of the matcher."""
 
+    #: Days two reports may lie apart when either date is inexact.
     max_days: int = 3
-    max_km: float = 60.0
-    vague_km: float = 250.0  # when either place is only a region (geo_precision 3)
+    #: Kilometres between two precisely placed reports of one event.
+    max_km: float = 25.0
+    #: Within this many kilometres two precise places count as the same place.
+    same_km: float = 5.0
+    #: When either place is only a region (geo_precision 3).
+    vague_km: float = 250.0
+    #: A report without an event date is about the days before its publication.
+    lookback_days: int = 7
+    #: Shared names and numbers (keyword overlap) that stand in for an exact match.
+    detail_needed: float = 0.5
+    #: Shared details that bridge a day's difference between two given dates.
+    detail_sure: float = 0.75
+    #: Below this overlap, same-language reports with several details each differ.
+    detail_conflict: float = 0.2
+    #: Only reports naming at most this many details (short reports, whose
+    #: details are the event's) can conflict on them.
+    detail_short: int = 6
     min_score: float = 0.5
 
 
@@ -46,6 +70,19 @@ class MatchResult:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class When:
+    """The days an event may have taken place, and whether a text pinned the day."""
+
+    lo: dt.date
+    hi: dt.date
+    exact: bool
+
+    def gap(self, other: When) -> int:
+        """Days between the two spans (0 when they overlap)."""
+        return max(0, (self.lo - other.hi).days, (other.lo - self.hi).days)
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -54,15 +91,50 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def report_date(member: IncidentMember) -> dt.date | None:
-    """The event date, else the publication date (a report is about recent events)."""
-    iso = member.report.event_date or member.published
-    if not iso:
-        return None
+def _parse_day(iso: str) -> tuple[dt.date, dt.date] | None:
+    """A date (``YYYY-MM-DD``, a timestamp, or a month ``YYYY-MM``) as a span of days."""
+    iso = iso.strip()
     try:
-        return dt.date.fromisoformat(iso)
+        if len(iso) == 7:
+            first = dt.date.fromisoformat(iso + "-01")
+            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return first, last - dt.timedelta(days=1)
+        day = dt.date.fromisoformat(iso[:10])
     except ValueError:
         return None
+    return day, day
+
+
+def report_when(member: IncidentMember, config: MatchConfig | None = None) -> When | None:
+    """When the member's event happened, as far as its report and article tell."""
+    cfg = config or MatchConfig()
+    r = member.report
+    if r.event_date:
+        span = _parse_day(r.event_date)
+        if span is not None:
+            lo, hi = span
+            precision = r.time_precision or 1
+            if precision == 2:
+                return When(lo - dt.timedelta(days=3), hi + dt.timedelta(days=3), False)
+            if precision >= 3:
+                first = lo.replace(day=1)
+                month = _parse_day(first.isoformat()[:7])
+                assert month is not None
+                return When(month[0], month[1], False)
+            return When(lo, hi, lo == hi and bool(r.evidence_for("event_date")))
+    if member.published:
+        span = _parse_day(member.published)
+        if span is not None:
+            return When(span[0] - dt.timedelta(days=cfg.lookback_days), span[1], False)
+    return None
+
+
+def report_date(member: IncidentMember) -> dt.date | None:
+    """The event date, else the publication date (a report is about recent events)."""
+    when = report_when(member)
+    if when is None:
+        return None
+    return when.lo if when.exact or member.report.event_date else when.hi
 
 
 def best_match(
@@ -95,67 +167,189 @@ def _score(
     reasons: list[str] = []
     score = 0.3 if r.sub_event_type == rec.sub_event_type else 0.1
     reasons.append(f"type {r.sub_event_type} ~ {rec.sub_event_type}")
-    # Date: every member of the incident must be within the window. A report
-    # with no date at all (undated event, unknown publication) joins only
-    # incidents that are undated too: nothing says it is the same day.
-    d = report_date(member)
-    dated_members = [m for m in incident.members if report_date(m) is not None]
-    if (d is None) != (not dated_members):
-        return None
-    gaps = [
-        abs((d - md).days)
-        for m in incident.members
-        if d is not None and (md := report_date(m)) is not None
-    ]
-    if gaps and max(gaps) > cfg.max_days:
-        return None
-    if gaps:
-        score += 0.2 * (1 - min(gaps) / (cfg.max_days + 1))
-        reasons.append(f"{min(gaps)} day(s) apart")
-    # Place: close to the incident's place, and to every member's (no chaining:
-    # A~B and B~C must not pull in a C far from A).
-    place = _place_score(r, rec, cfg)
-    if place is None:
-        return None
-    for m in incident.members:
-        if _place_score(r, m.report, cfg) is None:
-            return None
-    score += place[0]
-    reasons.append(place[1])
-    # A syndicated copy of a member's text is strong evidence of the same event.
-    if any(
+    # Text: a syndicated copy, or the same names and numbers, is strong evidence.
+    # (Template texts, such as a wire's daily round-up, are near-copies too:
+    # a copy must not name details the other lacks entirely.)
+    copy = any(
         near_duplicate(member.fingerprint, m.fingerprint)
         and m.report.sub_event_type == r.sub_event_type
+        and not (m.keywords and member.keywords and not set(m.keywords) & set(member.keywords))
+        for m in incident.members
+    )
+    overlaps = [
+        o
+        for m in incident.members
+        if (o := detail_overlap(member.keywords, m.keywords)) is not None
+    ]
+    detail = max(overlaps, default=None)
+    strong_text = copy or (detail is not None and detail >= cfg.detail_needed)
+    # Reports in one language whose details differ describe different events.
+    if not copy and any(
+        m.language == member.language and _details_conflict(member.keywords, m.keywords, cfg)
         for m in incident.members
     ):
+        return None
+    # Tolls that differ several-fold, without shared details, are two events
+    # (reports of one event disagree too, but within a range).
+    if not strong_text and _tolls_conflict(r, incident):
+        return None
+    if copy:
         score += 0.3
         reasons.append("near-duplicate text of a member")
-    # Actors must not contradict each other.
+    elif detail is not None:
+        score += 0.2 * detail
+        reasons.append(f"{detail:.0%} shared names and numbers")
+    # Dates: within reach of every member (no chaining through a vague one).
+    when = report_when(member, cfg)
+    whens = [report_when(m, cfg) for m in incident.members]
+    if when is None or any(w is None for w in whens):
+        if not strong_text:
+            return None  # nothing says it is the same day
+        reasons.append("date unknown")
+        exact_same_day = False
+    else:
+        gaps: list[int] = []
+        for w in whens:
+            assert w is not None
+            tolerance = 0 if (when.exact and w.exact) else cfg.max_days
+            if copy or (detail is not None and detail >= cfg.detail_sure):
+                tolerance += 1  # reported a day apart, with the same details
+            gap = when.gap(w)
+            if gap > tolerance:
+                return None
+            gaps.append(gap)
+        exact_same_day = when.exact and all(w is not None and w.exact for w in whens)
+        score += 0.2 * (1 - min(gaps) / (cfg.max_days + 2))
+        reasons.append(f"{min(gaps)} day(s) apart" + (" (dates given)" if exact_same_day else ""))
+    # Place: close to the incident's place and to every member's.
+    place = _place(r, rec, cfg)
+    if place is None:
+        return None
+    kinds = [_place(r, m.report, cfg) for m in incident.members]
+    if any(k is None for k in kinds):
+        return None
+    score += place[0]
+    reasons.append(place[1])
+    same_place = place[2] == "same" and all(k is not None and k[2] == "same" for k in kinds)
+    # Look-alike events of one area and day are common: when both reports pin
+    # the day and the places are not one precise place, they must share details.
+    if exact_same_day and not (strong_text or same_place or _agree(member, incident)):
+        return None
+    # A report that gives no date of its own is placed only by its
+    # publication: it must share something more than the area.
+    undated = not r.event_date or any(not m.report.event_date for m in incident.members)
+    if undated and not (strong_text or same_place or _agree(member, incident, by_type=False)):
+        return None
+    if r.sub_event_type != rec.sub_event_type and not (strong_text or same_place):
+        return None  # outlets disagree on the kind of event only about one place
+    if place[2] == "near" and not strong_text:
+        return None  # two precise places some kilometres apart: two events, unless texts agree
+    # Actors must not contradict each other, unless everything else says one
+    # event: then the reports attribute it differently (the grade says so).
     actors = _actor_score(r, rec)
     if actors is None:
-        return None
+        if not (strong_text or (same_place and exact_same_day and _same_toll(r, rec))):
+            return None
+        actors = 0.0
+        reasons.append("different perpetrators named")
     score += actors
     return score, "; ".join(reasons)
 
 
-def _place_score(r: Report, rec: Report, cfg: MatchConfig) -> tuple[float, str] | None:
+def _place(r: Report, rec: Report, cfg: MatchConfig) -> tuple[float, str, str] | None:
+    """(score, reason, kind) with kind "same", "near" or "vague"; None when incompatible."""
     # Border events are often filed under either neighbour: different
     # countries match only when the places are close.
     if r.country and rec.country and r.country != rec.country and not _close(r, rec, cfg.max_km):
         return None
+    vague = (r.geo_precision or 3) >= 3 or (rec.geo_precision or 3) >= 3
     if r.latitude is not None and rec.latitude is not None:
         assert r.longitude is not None and rec.longitude is not None
         km = distance_km(r.latitude, r.longitude, rec.latitude, rec.longitude)
-        vague = (r.geo_precision or 3) >= 3 or (rec.geo_precision or 3) >= 3
-        limit = cfg.vague_km if vague else cfg.max_km
-        if km > limit and not (vague and r.admin1 and r.admin1 == rec.admin1):
+        if vague:
+            whole_country = _country_level(r) or _country_level(rec)
+            if whole_country and r.country == rec.country:
+                return 0.1, "same country (one report names only the country)", "vague"
+            if km > cfg.vague_km and not (r.admin1 and r.admin1 == rec.admin1):
+                return None
+            if r.admin1 and rec.admin1 and r.admin1 != rec.admin1 and km > cfg.max_km:
+                return None  # a region holds only its own places
+            return (
+                0.3 * (1 - min(km, cfg.vague_km) / cfg.vague_km) + 0.1,
+                f"{km:.0f} km apart (vague)",
+                "vague",
+            )
+        if km > cfg.max_km:
             return None
-        return 0.3 * (1 - min(km, limit) / limit) + 0.1, f"{km:.0f} km apart"
+        named_same = (
+            bool(r.location) and (r.location or "").casefold() == (rec.location or "").casefold()
+        )
+        kind = "same" if km <= cfg.same_km or named_same else "near"
+        return 0.4 * (1 - km / cfg.max_km) + 0.1, f"{km:.0f} km apart", kind
     if r.admin1 and rec.admin1:
-        return (0.25, "same admin1") if r.admin1 == rec.admin1 else None
+        return (0.25, "same admin1", "vague") if r.admin1 == rec.admin1 else None
     if r.country and rec.country and r.country == rec.country:
-        return 0.05, "same country, place unknown"
-    return 0.0, "place unknown"
+        return 0.05, "same country, place unknown", "vague"
+    return 0.0, "place unknown", "vague"
+
+
+def _same_toll(r: Report, rec: Report) -> bool:
+    """The same number of dead, or of wounded (more than one), in both."""
+    return any(
+        f is not None and f > 1 and f == getattr(rec, name).best
+        for name in ("fatalities", "injuries")
+        if (f := getattr(r, name).best) is not None
+    )
+
+
+def _agree(member: IncidentMember, incident: Incident, *, by_type: bool = True) -> bool:
+    """A shared name, and the same toll, the same named perpetrator or (``by_type``)
+    the same sub-event type."""
+    if not _shares_a_name(member, incident):
+        return False
+    r, rec = member.report, incident.record
+    named = bool(r.actor1) and not str(r.actor1).startswith(_UNIDENTIFIED)
+    return (
+        _same_toll(r, rec)
+        or (named and r.actor1 == rec.actor1)
+        or (by_type and r.sub_event_type == rec.sub_event_type)
+    )
+
+
+def _shares_a_name(member: IncidentMember, incident: Incident) -> bool:
+    """Whether the member names a detail (not a number) that every member names too."""
+    mine = {k for k in member.keywords if not k.isdigit()}
+    return bool(mine) and all(mine & set(m.keywords) for m in incident.members)
+
+
+def _details_conflict(a: Sequence[str], b: Sequence[str], cfg: MatchConfig) -> bool:
+    """Both name details, and (nearly) none of them are the same."""
+    if not a or not b or max(len(a), len(b)) > cfg.detail_short:
+        return False  # a long article names background details: no conflict to see
+    # Names only: outlets give different figures for one event.
+    na, nb = {k for k in a if not k.isdigit()}, {k for k in b if not k.isdigit()}
+    if not na or not nb:
+        return False
+    shared = len(na & nb)
+    return not shared or (
+        min(len(na), len(nb)) >= 3 and shared / min(len(na), len(nb)) < cfg.detail_conflict
+    )
+
+
+def _tolls_conflict(r: Report, incident: Incident) -> bool:
+    a = r.fatalities.best
+    if not a:
+        return False
+    for m in incident.members:
+        b = m.report.fatalities.best
+        if b and max(a, b) >= 2 * min(a, b) and abs(a - b) >= 3:
+            return True
+    return False
+
+
+def _country_level(r: Report) -> bool:
+    """A report placed only at its country (no region, or the country's own name)."""
+    return (r.geo_precision or 3) >= 3 and (not r.admin1 or r.location == r.country)
 
 
 def _close(r: Report, rec: Report, km: float) -> bool:

@@ -19,9 +19,18 @@ from typing import TypeVar
 
 from corroborate.extract.summary import build_summary
 from corroborate.model import Figures, Incident, IncidentMember, Report, SourceClaim
+from corroborate.resolve.outlets import Outlet, OutletRegistry, default_registry
 from corroborate.resolve.syndication import near_duplicate
 
-__all__ = ["GRADES", "count_origins", "grade", "incident_id_for", "reconcile"]
+__all__ = [
+    "GRADES",
+    "count_origins",
+    "grade",
+    "incident_id_for",
+    "one_side",
+    "origin_groups",
+    "reconcile",
+]
 
 T = TypeVar("T")
 _NORM = re.compile(r"[^a-z0-9\u0600-\u06ff]+")
@@ -86,27 +95,35 @@ def _figures(figs: Sequence[Figures]) -> Figures:
 ORIGIN_KINDS = frozenset({"newspaper", "agency", "outlet", "tv", "radio", "website", "ngo"})
 
 
-def count_origins(members: Sequence[IncidentMember]) -> int:
-    """Independent origins: reports that share an original count once.
+def _origin_key(m: IncidentMember, registry: OutletRegistry) -> tuple[str, Outlet | None]:
+    """The name of a report's original, and that original when the registry knows it."""
+    named = [
+        s
+        for s in m.report.sources
+        if s.relation != "published" and s.kind in ORIGIN_KINDS and s.name[:1].isupper()
+    ]
+    if named:
+        hit = registry.lookup(named[0].name)
+        return (_norm(hit.name) if hit else _norm(named[0].name)), hit
+    if m.outlet:
+        hit = registry.origin_of(m.outlet)
+        return (_norm(hit.name) if hit else _norm(m.outlet)), hit
+    return m.article_id, None
+
+
+def origin_groups(
+    members: Sequence[IncidentMember], registry: OutletRegistry | None = None
+) -> list[tuple[list[IncidentMember], Outlet | None]]:
+    """The members grouped by independent origin, with each origin's registered outlet.
 
     A report's origin is the first named original it cites (e.g. "according
-    to the newspaper Zahret Chinguetti"), else its outlet, else the article;
-    and syndicated copies (near-duplicate texts) share one origin whatever
-    their outlets.
+    to the newspaper Zahret Chinguetti"), else the agency its outlet label
+    names ("Business Recorder (Reuters)"), else its outlet, else the
+    article; syndicated copies (near-duplicate texts) share one origin
+    whatever their outlets.
     """
-    keys: list[str] = []
-    for m in members:
-        named = [
-            s
-            for s in m.report.sources
-            if s.relation != "published" and s.kind in ORIGIN_KINDS and s.name[:1].isupper()
-        ]
-        if named:
-            keys.append(_norm(named[0].name))
-        elif m.outlet:
-            keys.append(_norm(m.outlet))
-        else:
-            keys.append(m.article_id)
+    reg = registry or default_registry()
+    keyed = [_origin_key(m, reg) for m in members]
     parent = list(range(len(members)))
 
     def find(i: int) -> int:
@@ -117,9 +134,33 @@ def count_origins(members: Sequence[IncidentMember]) -> int:
 
     for i in range(len(members)):
         for j in range(i + 1, len(members)):
-            if keys[i] == keys[j] or near_duplicate(members[i].fingerprint, members[j].fingerprint):
+            if keyed[i][0] == keyed[j][0] or near_duplicate(
+                members[i].fingerprint, members[j].fingerprint
+            ):
                 parent[find(i)] = find(j)
-    return len({find(i) for i in range(len(members))})
+    groups: dict[int, tuple[list[IncidentMember], Outlet | None]] = {}
+    for i, m in enumerate(members):
+        group, outlet = groups.setdefault(find(i), ([], None))
+        group.append(m)
+        if outlet is None and keyed[i][1] is not None:
+            groups[find(i)] = (group, keyed[i][1])
+    return list(groups.values())
+
+
+def count_origins(members: Sequence[IncidentMember], registry: OutletRegistry | None = None) -> int:
+    """How many independent origins the members have (see :func:`origin_groups`)."""
+    return len(origin_groups(members, registry))
+
+
+def one_side(groups: Sequence[tuple[list[IncidentMember], Outlet | None]]) -> str | None:
+    """The country whose state-affiliated media are every origin, if so."""
+    outlets = [o for _, o in groups]
+    if len(outlets) < 2 or any(o is None or not o.state_affiliated for o in outlets):
+        return None
+    countries = {o.country for o in outlets if o is not None}
+    if len(countries) == 1:
+        return next(iter(countries))
+    return None
 
 
 GRADES = ("Confirmed", "Fair", "Weak", "Contested", "Discounted")
@@ -129,7 +170,13 @@ def _named(actor: str | None) -> bool:
     return bool(actor) and not str(actor).startswith(("Unidentified", "Unknown"))
 
 
-def grade(record: Report, origins: int, members: Sequence[IncidentMember] = ()) -> tuple[str, str]:
+def grade(
+    record: Report,
+    origins: int,
+    members: Sequence[IncidentMember] = (),
+    *,
+    side: str | None = None,
+) -> tuple[str, str]:
     """The incident's grade after Airwars, with its reason.
 
     Discounted: a report refutes or retracts it. Confirmed: a party claimed
@@ -170,6 +217,11 @@ def grade(record: Report, origins: int, members: Sequence[IncidentMember] = ()) 
             "Contested",
             f"attributed to {next(iter(blamed))} but denied per {who(m)}: \u201c{quote}\u201d",
         )
+    if origins >= 2 and side is not None:
+        return (
+            "Weak",
+            f"{origins} origins, but all are state-affiliated media of {side}: one side only",
+        )
     if origins >= 2 and _named(record.actor1):
         return "Fair", f"{origins} independent origins and a named actor"
     if origins >= 2:
@@ -183,8 +235,12 @@ def reconcile(
     incident_id: str | None = None,
     created: str | None = None,
     updated: str | None = None,
+    registry: OutletRegistry | None = None,
 ) -> Incident:
-    """Build the incident record from its member reports."""
+    """Build the incident record from its member reports.
+
+    ``registry`` is the outlet registry (default: :func:`default_registry`).
+    """
     if not members:
         raise ValueError("an incident needs at least one report")
     reports = [m.report for m in members]
@@ -259,8 +315,9 @@ def reconcile(
         sources=record.sources,
     )
     record = record.with_(summary=summary)
-    origins = count_origins(members)
-    g, why = grade(record, origins, members)
+    groups = origin_groups(members, registry)
+    origins = len(groups)
+    g, why = grade(record, origins, members, side=one_side(groups))
     return Incident(
         incident_id=incident_id or incident_id_for(members[0].report_id),
         record=record,

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from corroborate.model import Incident, IncidentMember
-from corroborate.resolve.matcher import MatchConfig, best_match, report_date
+from corroborate.model import Incident, IncidentMember, utc_now
+from corroborate.resolve.decisions import Constraints, apply_overrides
+from corroborate.resolve.matcher import MatchConfig, best_match, report_when
 from corroborate.resolve.reconcile import reconcile
 
 __all__ = ["Placement", "Resolver"]
@@ -21,6 +22,8 @@ class IncidentSource(Protocol):
         self, *, date_from: str | None, date_to: str | None, country: str | None
     ) -> list[Incident]: ...
 
+    def incident_of_report(self, report_id: str) -> Incident | None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Placement:
@@ -32,7 +35,7 @@ class Placement:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    return utc_now()
 
 
 class Resolver:
@@ -47,27 +50,53 @@ class Resolver:
         self.config = config or MatchConfig()
         self._clock = clock
 
-    def place(self, member: IncidentMember, *, source: IncidentSource) -> Placement:
-        d = report_date(member)
-        window = dt.timedelta(days=self.config.max_days)
+    def place(
+        self,
+        member: IncidentMember,
+        *,
+        source: IncidentSource,
+        constraints: Constraints | None = None,
+    ) -> Placement:
+        """Attach ``member`` to the best-matching incident, or start one.
+
+        ``constraints`` (analysts' decisions) come first: an incident holding
+        a report the member must share an incident with takes it whatever
+        the match score; an incident holding a report it must be kept apart
+        from is never considered.
+        """
+        rules = constraints or Constraints()
+        when = report_when(member, self.config)
+        slack = dt.timedelta(days=self.config.max_days + 1)
         candidates = source.candidate_incidents(
-            date_from=(d - window).isoformat() if d else None,
-            date_to=(d + window).isoformat() if d else None,
+            date_from=(when.lo - slack).isoformat() if when else None,
+            date_to=(when.hi + slack).isoformat() if when else None,
             country=None,
         )
         candidates = [
             c for c in candidates if all(m.report_id != member.report_id for m in c.members)
         ]
-        match = best_match(member, candidates, config=self.config)
         now = self._clock()
-        if match is None:
-            incident = reconcile([member], created=now, updated=now)
-            return Placement(incident, True, "no matching incident")
-        old = match.incident
+        forced = next((c for c in candidates if rules.must_join(member.report_id, c)), None)
+        for partner in rules.partners(member.report_id) if forced is None else ():
+            linked = source.incident_of_report(partner)
+            if linked is not None:
+                forced = linked
+                break
+        if forced is not None:
+            old, why = forced, f"joined {forced.incident_id}: an analyst merged these reports"
+        else:
+            candidates = [c for c in candidates if rules.may_join(member.report_id, c)]
+            match = best_match(member, candidates, config=self.config)
+            if match is None:
+                incident = reconcile([member], created=now, updated=now)
+                incident = apply_overrides(incident, rules.edits_for(incident))
+                return Placement(incident, True, "no matching incident")
+            old, why = match.incident, f"matched {match.incident.incident_id}: {match.reason}"
         incident = reconcile(
             [*old.members, member],
             incident_id=old.incident_id,
             created=old.created,
             updated=now,
         )
-        return Placement(incident, False, f"matched {old.incident_id}: {match.reason}")
+        incident = apply_overrides(incident, rules.edits_for(incident))
+        return Placement(incident, False, why)

@@ -13,13 +13,12 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
 from corroborate.errors import ConfigError, StoreError
-from corroborate.model import Article, Incident, Reject, Report
+from corroborate.model import Article, Incident, Reject, Report, utc_now
 from corroborate.store.base import IncidentFilter, StoredReport
 
 __all__ = [
@@ -29,6 +28,7 @@ __all__ = [
     "ITER_CHUNK",
     "ORDER",
     "REPORT_COLUMNS",
+    "REPORT_SELECT",
     "Dialect",
     "Row",
     "SearchTerm",
@@ -55,6 +55,13 @@ __all__ = [
 
 #: Seconds a writer waits for another writer's lock before giving up.
 DEFAULT_TIMEOUT = 30.0
+
+#: Reports joined with their article, as :func:`stored_report_from_row` reads them.
+REPORT_SELECT = """
+    SELECT r.report_id, r.article_hash, r.idx, r.data, r.incident_id, r.extractor_version,
+           a.external_id, a.outlet, a.url, a.published, a.language
+    FROM reports r JOIN articles a ON a.hash = r.article_hash
+"""
 
 #: How many incidents ``iter_incidents`` reads at a time.
 ITER_CHUNK = 200
@@ -137,7 +144,7 @@ class Row(Protocol):
 
 def now() -> str:
     """The current time as ISO 8601 UTC with milliseconds, e.g. 2024-01-02T03:04:05.678Z."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return utc_now()
 
 
 def dumps(value: Any) -> str:
@@ -472,3 +479,135 @@ def load_migrations(folder: str) -> tuple[tuple[int, str, str], ...]:
                 f"found {version:04d}_{name}.sql"
             )
     return tuple(found)
+
+
+# --- map, timeline and listing reads (shared by the backends) ---------------------
+
+#: The columns of :meth:`Store.incident_points`, in order.
+POINT_COLUMNS = (
+    "incident_id",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "location",
+    "admin1",
+    "country",
+    "latitude",
+    "longitude",
+    "fatalities_best",
+    "grade",
+    "n_reports",
+)
+
+#: The columns of a listed report (joined with its article) for ``stored_report_from_row``.
+LISTED_REPORT_FIELDS = (
+    "r.report_id, r.article_hash, r.idx, r.data, r.incident_id, r.extractor_version,"
+    " a.external_id, a.outlet, a.url, a.published, a.language"
+)
+
+
+def and_where(where: str, clauses: Sequence[str]) -> str:
+    """``where`` (from :func:`filter_where`, possibly empty) with more ``clauses`` ANDed."""
+    if not clauses:
+        return where
+    extra = " AND ".join(clauses)
+    return f"{where} AND {extra}" if where else f"WHERE {extra}"
+
+
+def viewport_clauses(
+    bbox: tuple[float, float, float, float] | None, dialect: Dialect
+) -> tuple[list[str], list[Any]]:
+    """Clauses keeping incidents of ``i`` with coordinates inside ``bbox``.
+
+    ``bbox`` is (south, west, north, east) in degrees; ``west > east`` means
+    the box crosses the antimeridian. Without a box, any coordinates do.
+    """
+    clauses = ["i.latitude IS NOT NULL", "i.longitude IS NOT NULL"]
+    params: list[Any] = []
+    if bbox is None:
+        return clauses, params
+    p = dialect.param
+    south, west, north, east = bbox
+    clauses.append(f"i.latitude BETWEEN {p} AND {p}")
+    params.extend([south, north])
+    if west <= east:
+        clauses.append(f"i.longitude BETWEEN {p} AND {p}")
+        params.extend([west, east])
+    else:
+        clauses.append(f"(i.longitude >= {p} OR i.longitude <= {p})")
+        params.extend([west, east])
+    return clauses, params
+
+
+#: The step (degrees) of the ``incidents_grid`` index; map cells that are a
+#: multiple of it are sums of its cells (read in index order, no sorting).
+GRID_STEP = 0.5
+_GRID_LAT = "floor(i.latitude * 2)"
+_GRID_LON = "floor(i.longitude * 2)"
+
+
+def on_grid(cell: float) -> bool:
+    """Whether ``cell`` degrees is a whole multiple of :data:`GRID_STEP`."""
+    ratio = cell / GRID_STEP
+    return ratio >= 1 and abs(ratio - round(ratio)) < 1e-9
+
+
+def cells_sql(where: str, *, fine: bool, param: str) -> str:
+    """Counts per grid cell and event type of incidents ``i`` matching ``where``:
+    on the index grid (``fine``) or by ``cell`` degrees given twice as parameters."""
+    if fine:  # grouped by the index's own expressions, so its order serves
+        lat, lon = _GRID_LAT, _GRID_LON
+        group = f"{lat}, {lon}"
+    else:
+        lat, lon = f"floor(i.latitude / {param})", f"floor(i.longitude / {param})"
+        group = "cy, cx"
+    return (
+        f"SELECT {lat} AS cy, {lon} AS cx, i.event_type AS event_type, count(*) AS n,"
+        " sum(coalesce(i.fatalities_best, 0)) AS fatalities,"
+        " sum(i.latitude) AS lat_sum, sum(i.longitude) AS lon_sum"
+        f" FROM incidents i {where} GROUP BY {group}, i.event_type"
+    )
+
+
+def combine_cells(rows: Iterable[Row], *, step: float, cell: float) -> list[dict[str, Any]]:
+    """Rows of :func:`cells_sql` on a grid of ``step`` degrees as cells of ``cell``
+    degrees (a whole multiple of ``step``), per event type."""
+    ratio = max(1, round(cell / step))
+    out: dict[tuple[int, int, Any], dict[str, Any]] = {}
+    for row in rows:
+        fy, fx = int(row["cy"]), int(row["cx"])
+        key = (fy // ratio, fx // ratio, row["event_type"])
+        extent = (fy * step, fx * step, (fy + 1) * step, (fx + 1) * step)
+        acc = out.get(key)
+        if acc is None:
+            acc = out[key] = {"n": 0, "fatalities": 0, "lat": 0.0, "lon": 0.0, "bounds": extent}
+        else:
+            b = acc["bounds"]
+            acc["bounds"] = (
+                min(b[0], extent[0]),
+                min(b[1], extent[1]),
+                max(b[2], extent[2]),
+                max(b[3], extent[3]),
+            )
+        acc["n"] += int(row["n"])
+        acc["fatalities"] += int(row["fatalities"] or 0)
+        acc["lat"] += float(row["lat_sum"])
+        acc["lon"] += float(row["lon_sum"])
+    return [
+        {
+            "row": key[0],
+            "col": key[1],
+            "event_type": key[2],
+            "n": acc["n"],
+            "fatalities": acc["fatalities"],
+            "latitude": acc["lat"] / acc["n"],
+            "longitude": acc["lon"] / acc["n"],
+            "bounds": (
+                max(-90.0, acc["bounds"][0]),
+                max(-180.0, acc["bounds"][1]),
+                min(90.0, acc["bounds"][2]),
+                min(180.0, acc["bounds"][3]),
+            ),
+        }
+        for key, acc in out.items()
+    ]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from corroborate.model import Article, Extraction, Incident, Reject, Report
+from corroborate.model import Article, Decision, Extraction, Incident, Reject, Report
 
 __all__ = ["IncidentFilter", "Store", "StoredReport"]
 
@@ -108,6 +108,43 @@ class Store(Protocol):
 
     def iter_incidents(self, flt: IncidentFilter | None = None) -> Iterator[Incident]: ...
 
+    def incident_points(
+        self,
+        flt: IncidentFilter | None = None,
+        *,
+        bbox: tuple[float, float, float, float] | None = None,
+        limit: int = 5000,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Light map rows of matching incidents inside ``bbox`` (south, west, north,
+        east), newest first, at most ``limit``, and how many there are in all."""
+
+    def incident_cells(
+        self,
+        flt: IncidentFilter | None = None,
+        *,
+        cell: float,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Matching incidents binned in a grid of ``cell`` degrees, per event type:
+        ``row``, ``col``, ``event_type``, ``n``, ``fatalities``, ``latitude``, ``longitude``,
+        ``bounds`` (south, west, north, east)."""
+
+    def incident_days(self, flt: IncidentFilter | None = None) -> list[tuple[str, str, int]]:
+        """(event date, event type, count) of the matching dated incidents."""
+
+    def list_reports(
+        self, flt: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[StoredReport], int]:
+        """A page of the reports whose incident matches ``flt``, and the total."""
+
+    def list_articles(
+        self, flt: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[Article], int]:
+        """A page of the articles behind matching incidents (all without a filter)."""
+
+    def bulk_add_incidents(self, incidents: Iterable[Incident]) -> int:
+        """Insert or replace many incidents in one transaction; the count."""
+
     def log_incident_event(
         self,
         incident_id: str,
@@ -120,6 +157,47 @@ class Store(Protocol):
 
     def incident_events(self, incident_id: str) -> list[dict[str, Any]]:
         """The log of one incident, oldest first: ``action``, ``reason``, ``detail``, ``at``."""
+
+    def incident_of_report(self, report_id: str) -> Incident | None:
+        """The incident a stored report belongs to, if any."""
+
+    # --- analysts' decisions, re-clustering, the change feed -------------
+    def add_decision(self, decision: Decision) -> Decision:
+        """Record a decision; returns it with its ``id`` and ``at``."""
+
+    def decisions(
+        self, *, active_only: bool = True, incident_id: str | None = None
+    ) -> list[Decision]: ...
+
+    def get_decision(self, decision_id: int) -> Decision | None: ...
+
+    def set_decision_active(self, decision_id: int, active: bool) -> None: ...
+
+    def all_reports(self) -> Iterator[StoredReport]:
+        """Every stored report, in the order their articles were ingested."""
+
+    def article_hashes(self) -> list[str]: ...
+
+    def drop_extraction(self, article_hash: str) -> None:
+        """Forget an article's reports and extraction (before re-extracting it)."""
+
+    def record_deletion(self, incident_id: str, *, reason: str = "") -> None: ...
+
+    def deletions_since(self, since: str) -> list[dict[str, str]]:
+        """Incidents deleted at or after ``since`` that do not exist again."""
+
+    def incident_ids_updated_since(self, since: str) -> list[str]: ...
+
+    # --- accounts ----------------------------------------------------------
+    def add_user(self, name: str, password_hash: str, *, role: str = "analyst") -> None: ...
+
+    def get_user(self, name: str) -> dict[str, str] | None: ...
+
+    def list_users(self) -> list[dict[str, str]]: ...
+
+    def add_token(self, token_hash: str, user_name: str, *, label: str = "") -> None: ...
+
+    def user_for_token(self, token_hash: str) -> str | None: ...
 
     # --- rejects and stats ---------------------------------------------
     def add_reject(self, reject: Reject) -> None: ...

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from os import PathLike
 from typing import Any
@@ -30,6 +30,7 @@ from corroborate.store._common import (
     INCIDENT_COLUMNS,
     ORDER,
     REPORT_COLUMNS,
+    REPORT_SELECT,
     SearchTerm,
     article_from_row,
     article_values,
@@ -50,15 +51,13 @@ from corroborate.store._common import (
 )
 from corroborate.store._common import extractor_version as _extractor_version
 from corroborate.store.base import IncidentFilter, StoredReport
+from corroborate.store.decisions import DecisionStore
+from corroborate.store.monitor import MonitorMixin
 
 __all__ = ["DEFAULT_TIMEOUT", "SQLiteStore", "fts_query"]
 
 _ARTICLES = ", ".join(ARTICLE_COLUMNS)
-_REPORT_SELECT = """
-    SELECT r.report_id, r.article_hash, r.idx, r.data, r.incident_id, r.extractor_version,
-           a.external_id, a.outlet, a.url, a.published, a.language
-    FROM reports r JOIN articles a ON a.hash = r.article_hash
-"""
+_REPORT_SELECT = REPORT_SELECT
 
 
 # --- helpers ---------------------------------------------------------------
@@ -115,9 +114,25 @@ class _SQLiteDialect:
         return f"{column} = ? COLLATE NOCASE"
 
     def actor_match(self, needle: str) -> tuple[str, list[Any]]:
+        folded = "(instr(casefold(i.actor1), ?) > 0 OR instr(casefold(i.actor2), ?) > 0)"
+        if not needle.isascii():
+            return folded, [needle, needle]
+        # An ASCII needle: SQLite's LIKE (ASCII case-insensitive, in C) gives the same
+        # answer as the casefolded match on ASCII names. Only rows with a non-ASCII
+        # character or a NUL in a name (their length in bytes differs from their
+        # length in characters up to the first NUL) still take the Python casefold
+        # (ß -> ss, K -> k): ~2.5x faster over 100,000 incidents.
+        like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        odd = "length(CAST({c} AS BLOB)) != length({c})"
         return (
-            "(instr(casefold(i.actor1), ?) > 0 OR instr(casefold(i.actor2), ?) > 0)",
-            [needle, needle],
+            "(i.actor1 LIKE ? ESCAPE '\\' OR i.actor2 LIKE ? ESCAPE '\\' OR (("
+            + odd.format(c="i.actor1")
+            + " OR "
+            + odd.format(c="i.actor2")
+            + ") AND "
+            + folded
+            + "))",
+            [like, like, needle, needle],
         )
 
     def search_match(self, terms: list[SearchTerm]) -> tuple[str, list[Any]] | None:
@@ -145,7 +160,7 @@ def _placeholders(n: int) -> str:
 # --- the store ---------------------------------------------------------------
 
 
-class SQLiteStore:
+class SQLiteStore(DecisionStore, MonitorMixin):
     """A :class:`~corroborate.store.base.Store` in one SQLite file."""
 
     def __init__(
@@ -499,7 +514,9 @@ class SQLiteStore:
             self._exec(
                 "UPDATE reports SET incident_id = NULL WHERE incident_id = ?", (incident_id,)
             )
-            self._exec("DELETE FROM incidents WHERE incident_id = ?", (incident_id,))
+            gone = self._exec("DELETE FROM incidents WHERE incident_id = ?", (incident_id,))
+            if gone.rowcount:
+                self.record_deletion(incident_id)
 
     def get_incident(self, incident_id: str) -> Incident | None:
         row = self._read_one("SELECT data FROM incidents WHERE incident_id = ?", (incident_id,))
@@ -538,6 +555,131 @@ class SQLiteStore:
             )
         total = int(total_row[0]) if total_row is not None else 0
         return [incident_from_data(row["data"]) for row in rows], total
+
+    # --- map, timeline and listings (the web app) -----------------------
+
+    def incident_points(
+        self,
+        flt: IncidentFilter | None = None,
+        *,
+        bbox: tuple[float, float, float, float] | None = None,
+        limit: int = 5000,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Light rows (``_common.POINT_COLUMNS``) of matching incidents with
+        coordinates inside ``bbox`` (south, west, north, east), newest first,
+        at most ``limit``, and how many there are in all."""
+        check_page(limit, 0)
+        where, params = _filter_sql(flt)
+        clauses, box = _common.viewport_clauses(bbox, _DIALECT)
+        where = _common.and_where(where, clauses)
+        columns = ", ".join(f"i.{c}" for c in _common.POINT_COLUMNS)
+        with self._lock:
+            total_row = self._read_one(f"SELECT count(*) FROM incidents i {where}", [*params, *box])
+            rows = self._read(
+                f"SELECT {columns} FROM incidents i {where} {ORDER} LIMIT ?",
+                [*params, *box, limit],
+            )
+        total = int(total_row[0]) if total_row is not None else 0
+        return [{c: row[c] for c in _common.POINT_COLUMNS} for row in rows], total
+
+    def incident_cells(
+        self,
+        flt: IncidentFilter | None = None,
+        *,
+        cell: float,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Matching incidents with coordinates binned in a grid of ``cell`` degrees:
+        one row per cell and event type with ``row``, ``col`` (cell indexes),
+        ``event_type``, ``n``, ``fatalities`` (sum of best figures), the
+        mean ``latitude``/``longitude`` and ``bounds`` (south, west, north, east:
+        the extent of the index grid cells that hold them). Cells that are a
+        multiple of ``_common.GRID_STEP`` are summed from the ``incidents_grid``
+        index's cells."""
+        if not cell > 0:
+            raise StoreError(f"the cell size must be positive (got {cell})")
+        where, params = _filter_sql(flt)
+        clauses, box = _common.viewport_clauses(bbox, _DIALECT)
+        where = _common.and_where(where, clauses)
+        fine = _common.on_grid(cell)
+        rows = self._read(
+            _common.cells_sql(where, fine=fine, param="?"),
+            [*([] if fine else [cell, cell]), *params, *box],
+        )
+        return _common.combine_cells(rows, step=_common.GRID_STEP if fine else cell, cell=cell)
+
+    def incident_days(self, flt: IncidentFilter | None = None) -> list[tuple[str, str, int]]:
+        """How many matching dated incidents there are per event date and event type."""
+        where, params = _filter_sql(flt)
+        where = _common.and_where(where, ["i.event_date IS NOT NULL"])
+        rows = self._read(
+            "SELECT i.event_date AS d, coalesce(i.event_type, '') AS t, count(*) AS n"
+            f" FROM incidents i {where} GROUP BY i.event_date, i.event_type",
+            params,
+        )
+        return [(row["d"], row["t"], int(row["n"])) for row in rows]
+
+    def list_reports(
+        self, flt: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[StoredReport], int]:
+        """A page of the reports whose incident matches ``flt`` (in incident order)
+        and how many there are."""
+        check_page(limit, offset)
+        where, params = _filter_sql(flt)
+        joined = "FROM reports r JOIN articles a ON a.hash = r.article_hash" + (
+            f" JOIN incidents i ON i.incident_id = r.incident_id {where}" if where else ""
+        )
+        order = f"{ORDER}, r.report_id" if where else "ORDER BY r.report_id"
+        with self._lock:
+            total_row = self._read_one(f"SELECT count(*) {joined}", params)
+            rows = self._read(
+                f"SELECT {_common.LISTED_REPORT_FIELDS} {joined} {order} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        total = int(total_row[0]) if total_row is not None else 0
+        return [stored_report_from_row(row) for row in rows], total
+
+    def list_articles(
+        self, flt: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[Article], int]:
+        """A page of articles (latest published first) with a report in an incident
+        that matches ``flt`` (all articles without a filter), and how many there are."""
+        check_page(limit, offset)
+        where, params = _filter_sql(flt)
+        cond = (
+            "WHERE a.hash IN (SELECT r.article_hash FROM reports r"
+            f" JOIN incidents i ON i.incident_id = r.incident_id {where})"
+            if where
+            else ""
+        )
+        cols = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
+        with self._lock:
+            total_row = self._read_one(f"SELECT count(*) FROM articles a {cond}", params)
+            rows = self._read(
+                f"SELECT {cols} FROM articles a {cond}"
+                " ORDER BY a.published DESC NULLS LAST, a.hash LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        total = int(total_row[0]) if total_row is not None else 0
+        return [article_from_row(row) for row in rows], total
+
+    def bulk_add_incidents(self, incidents: Iterable[Incident]) -> int:
+        """Insert or replace many incidents in one transaction, without touching
+        reports (a loading path for synthetic or imported data). Returns the count."""
+        saved_at = now()
+        sql = (
+            f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)})"
+            f" VALUES ({_placeholders(len(INCIDENT_COLUMNS))})"
+            " ON CONFLICT (incident_id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in INCIDENT_COLUMNS[1:])
+        )
+        rows = (
+            incident_values(inc, created=inc.created or saved_at, updated=inc.updated or saved_at)
+            for inc in incidents
+        )
+        with self.transaction(), self._errors():
+            cursor = self._db.executemany(sql, rows)
+            return max(0, cursor.rowcount)
 
     def iter_incidents(self, flt: IncidentFilter | None = None) -> Iterator[Incident]:
         """Every matching incident in ``list_incidents`` order, read in small batches.

@@ -7,8 +7,10 @@ which :mod:`corroborate.web.highlight` turns into safe markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -18,16 +20,22 @@ from corroborate.web.highlight import highlight, place_evidence, place_loaded_te
 from corroborate.web.security import safe_href
 
 __all__ = [
+    "AlertView",
     "ComparisonRow",
     "Dossier",
+    "HistoryEntry",
     "MemberView",
     "actor_label",
     "actors",
+    "alert_json",
+    "alert_view",
     "article_hash",
     "build_dossier",
     "date_label",
     "figures",
     "grade_class",
+    "history",
+    "mask_target",
     "place",
     "sources_label",
 ]
@@ -220,6 +228,116 @@ def _fields(incident: Incident) -> tuple[tuple[str, str], ...]:
         ("First recorded", incident.created or "—"),
         ("Last updated", incident.updated or "—"),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of an incident's history, as plain text for the page."""
+
+    at: str
+    action: str
+    reason: str
+    detail: str
+    who: str = ""
+
+
+def history(events: Sequence[Mapping[str, Any]]) -> tuple[HistoryEntry, ...]:
+    """An incident's log (``Store.incident_events``) as lines for the dossier, oldest first.
+
+    ``detail`` becomes ``key: value`` pairs (lists joined by commas), except
+    ``who`` (the analyst behind a review entry), which gets a column of its own."""
+    out = []
+    for event in events:
+        detail = event.get("detail") or {}
+        parts = []
+        who = ""
+        if isinstance(detail, Mapping):
+            for key, value in detail.items():
+                if key == "who":
+                    who = str(value or "")
+                    continue
+                if isinstance(value, Mapping):
+                    value = ", ".join(f"{k}={v}" for k, v in value.items())
+                elif isinstance(value, list | tuple):
+                    value = ", ".join(str(v) for v in value)
+                parts.append(f"{key}: {value}")
+        out.append(
+            HistoryEntry(
+                at=str(event.get("at") or ""),
+                action=str(event.get("action") or ""),
+                reason=str(event.get("reason") or ""),
+                detail="; ".join(parts),
+                who=who,
+            )
+        )
+    return tuple(out)
+
+
+def mask_target(target: str) -> str:
+    """Where an alert went, safe to show: a URL cut to its scheme and host (webhook
+    paths and queries often hold secrets); anything else (e-mail addresses) as is."""
+    if "://" not in target:
+        return target
+    try:
+        parts = urlsplit(target)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(URL)"
+    return f"{parts.scheme}://{host}{port}/…" if host else "(URL)"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """One alert as the alerts page shows it."""
+
+    created: str
+    sent_at: str
+    rule: str
+    change: str
+    incident_id: str
+    channel: str
+    target: str
+    status: str
+    attempts: int
+    error: str
+    summary: str
+
+
+def _payload_summary(payload: Mapping[str, Any] | None) -> str:
+    incident = (payload or {}).get("incident")
+    if not isinstance(incident, Mapping):
+        return ""
+    bits = [
+        str(incident.get(k) or "")
+        for k in ("sub_event_type", "event_date", "location", "country")
+        if incident.get(k)
+    ]
+    return ", ".join(bits)
+
+
+def alert_view(alert: Any) -> AlertView:
+    """An :class:`~corroborate.store.monitor.AlertRecord` for the alerts page."""
+    return AlertView(
+        created=alert.created or "",
+        sent_at=alert.sent_at or "",
+        rule=alert.rule,
+        change=alert.change,
+        incident_id=alert.incident_id,
+        channel=alert.channel,
+        target=mask_target(alert.target or ""),
+        status=alert.status,
+        attempts=alert.attempts,
+        error=alert.error or "",
+        summary=_payload_summary(alert.payload),
+    )
+
+
+def alert_json(alert: Any) -> dict[str, Any]:
+    """An alert for the API: its record with the target masked."""
+    out: dict[str, Any] = alert.to_dict()
+    out["target"] = mask_target(alert.target or "")
+    return out
 
 
 def build_dossier(store: Store, incident: Incident) -> Dossier:

