@@ -218,6 +218,9 @@ class IngestTiming:
     blocked: bool = False
     #: (documents ingested, seconds) along the run.
     checkpoints: list[tuple[int, float]] = dataclasses.field(default_factory=list)
+    #: At each requested mark (documents ingested): seconds, lookups,
+    #: candidates and seconds in candidate_incidents so far.
+    at: dict[int, dict[str, float]] = dataclasses.field(default_factory=dict)
 
     @property
     def docs_per_s(self) -> float:
@@ -231,13 +234,15 @@ class IngestTiming:
         """Seconds for ``n`` documents: measured when the run got there, else projected.
 
         The projection fits ``a·k + b·k²`` (per-document cost growing with
-        the store) to the run's checkpoints by least squares.
+        the store) to the run's checkpoints by least squares; NaN with fewer
+        than three checkpoints. Machine load makes it rough: a guide, not a
+        measurement.
         """
         if self.complete and n <= self.docs:
             return self.seconds
         points = [(k, t) for k, t in self.checkpoints if k > 0]
-        if len(points) < 2:
-            return self.seconds * n / self.docs if self.docs else float("inf")
+        if len(points) < 3:
+            return math.nan  # too little to go on
         s11 = sum(k * k for k, _ in points)
         s12 = sum(k**3 for k, _ in points)
         s22 = sum(k**4 for k, _ in points)
@@ -270,13 +275,17 @@ def time_ingest(
     progress: Callable[[int, float], None] | None = None,
     blocked: bool = False,
     checkpoint_every: int = 0,
+    marks: Iterable[int] = (),
 ) -> IngestTiming:
     """Ingest ``n`` synthetic documents into the store at ``db`` and time it.
 
     The synthesis happens before the clock starts. With ``max_seconds`` the
     run stops once that much time has passed (``complete`` is then False and
     ``docs`` says how far it got). ``checkpoint_every`` documents (default
-    one fiftieth of ``n``) the elapsed time is recorded in ``checkpoints``.
+    a fiftieth of ``n``, at most 100) the elapsed time is recorded in ``checkpoints``;
+    at each of ``marks`` the totals so far are recorded in ``at`` (the first
+    k synthetic documents are the same whatever ``n``, so one run to the
+    largest size times every smaller one too).
 
     ``blocked=True`` is a what-if for the resolver's owners, not the shipped
     behaviour: the candidate query also requires the member's event family
@@ -314,11 +323,22 @@ def time_ingest(
     start = time.perf_counter()
     deadline = start + max_seconds if max_seconds else None
 
-    every = checkpoint_every or max(1, n // 50)
+    every = checkpoint_every or max(1, min(100, n // 50))
+    wanted = set(marks)
+
+    def mark(k: int, seconds: float) -> None:
+        timing.at[k] = {
+            "seconds": seconds,
+            "lookups": timing.lookups,
+            "candidates": timing.candidates,
+            "lookup_seconds": timing.lookup_seconds,
+        }
 
     def items() -> Iterator[Article]:
         for i, article in enumerate(articles):
             now = time.perf_counter()
+            if i in wanted:
+                mark(i, now - start)
             if i and i % every == 0:
                 timing.checkpoints.append((i, now - start))
                 if progress is not None:
@@ -334,6 +354,8 @@ def time_ingest(
         timing.docs = result.stored
         timing.reports = result.reports
         timing.incidents = result.incidents_created
+        if timing.complete and n in wanted:
+            mark(n, timing.seconds)
     finally:
         store.close()
     return timing

@@ -373,7 +373,7 @@ class _Memory:
         self.of_report: dict[str, str] = {}
 
     def candidate_incidents(
-        self, *, date_from: str | None, date_to: str | None, country: str | None
+        self, *, date_from: str | None, date_to: str | None, country: str | None, **_: Any
     ) -> list[Incident]:
         ids: set[str] = set(self.by_day.get(None, ()))
         if date_from and date_to:

@@ -84,9 +84,12 @@ class _Memory:
         self.incidents: dict[str, Incident] = {}
 
     def candidate_incidents(
-        self, *, date_from: str | None, date_to: str | None, country: str | None
+        self, *, date_from: str | None, date_to: str | None, country: str | None, **_: Any
     ) -> list[Incident]:
         return list(self.incidents.values())
+
+    def incident_of_report(self, report_id: str) -> Incident | None:
+        return None
 
 
 def sequential(rows: list[dict[str, Any]]) -> set[frozenset[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -91,12 +92,16 @@ def test_synthesize_makes_distinct_perturbed_documents(seeds: list[object]) -> N
 @pytest.mark.parametrize("blocked", [False, True])
 def test_time_ingest_runs_and_counts(seeds: list[object], tmp_path: Path, blocked: bool) -> None:
     ib = _bench("ingest_bench")
-    t = ib.time_ingest(seeds, 30, str(tmp_path / "x.db"), blocked=blocked, checkpoint_every=5)
+    t = ib.time_ingest(
+        seeds, 30, str(tmp_path / "x.db"), blocked=blocked, checkpoint_every=5, marks=(10, 30)
+    )
     assert t.complete and t.docs == 30 and t.blocked is blocked
     assert t.reports >= t.incidents > 0
     assert t.lookups == t.reports
     assert [k for k, _ in t.checkpoints] == [5, 10, 15, 20, 25]
     assert t.projected_seconds(30) == t.seconds
+    assert set(t.at) == {10, 30} and t.at[30]["seconds"] == t.seconds
+    assert t.at[10]["lookups"] <= t.at[30]["lookups"] == t.lookups
 
 
 def test_time_ingest_stops_at_its_budget(seeds: list[object], tmp_path: Path) -> None:
@@ -110,6 +115,8 @@ def test_projection_recovers_a_quadratic() -> None:
     t = ib.IngestTiming(docs=400, seconds=0.0, reports=0, incidents=0, complete=False)
     t.checkpoints = [(k, 0.01 * k + 1e-5 * k * k) for k in range(100, 500, 100)]
     assert t.projected_seconds(1000) == pytest.approx(0.01 * 1000 + 1e-5 * 1000**2)
+    t.checkpoints = t.checkpoints[:2]
+    assert math.isnan(t.projected_seconds(1000))
 
 
 def test_run_batch_parses_the_summary(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ REASONS = frozenset(
     ]
 )
 FUZZ = settings(
-    max_examples=scale(30, 2_000),
+    max_examples=scale(30, 2_000, env="CORROBORATE_FUZZ_EXAMPLES"),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=True,

@@ -56,6 +56,7 @@ def build_store(db: Path, n: int) -> list[str]:
 
 def run_load(port: int, paths: list[str], *, clients: int, seconds: float) -> dict[str, float]:
     latencies: list[list[float]] = [[] for _ in range(clients)]
+    by_path: dict[str, list[float]] = {path: [] for path in paths}
     errors: list[str] = []
     start_gate = threading.Barrier(clients + 1)
     deadline = [0.0]
@@ -79,6 +80,7 @@ def run_load(port: int, paths: list[str], *, clients: int, seconds: float) -> di
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 continue
             latencies[k].append((time.perf_counter() - t0) * 1000)
+            by_path[path].append(latencies[k][-1])
         conn.close()
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
@@ -96,7 +98,10 @@ def run_load(port: int, paths: list[str], *, clients: int, seconds: float) -> di
     def pct(q: float) -> float:
         return done[min(len(done) - 1, round(q * (len(done) - 1)))]
 
+    medians = {p: statistics.median(v) for p, v in by_path.items() if v}
+    slowest = sorted(medians, key=medians.__getitem__, reverse=True)[:3]
     return {
+        "slowest_p50_ms": {p: round(medians[p]) for p in slowest},  # type: ignore[dict-item]
         "requests": len(done),
         "errors": len(errors),
         "first_errors": errors[:5],  # type: ignore[dict-item]

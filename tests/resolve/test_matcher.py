@@ -110,10 +110,9 @@ def test_given_dates_a_day_apart_need_the_same_details() -> None:
 
 
 def test_tolls_several_fold_apart_without_shared_details_are_two_events() -> None:
-    a = _m("a:0", "x", fatalities=Figures(2, 2, 2), geo_precision=3, event_date=None, evidence=())
-    b = _m(
-        "b:0", "y", fatalities=Figures(40, 40, 40), geo_precision=3, event_date=None, evidence=()
-    )
+    week = {"geo_precision": 3, "event_date": "2023-03-12", "time_precision": 2, "evidence": ()}
+    a = _m("a:0", "x", fatalities=Figures(2, 2, 2), **week)
+    b = _m("b:0", "y", fatalities=Figures(40, 40, 40), **week)
     assert best_match(b, [reconcile([a])]) is None
     c = dataclasses.replace(b, report=b.report.with_(fatalities=Figures(3, 3, 3)))
     assert best_match(c, [reconcile([a])]) is not None

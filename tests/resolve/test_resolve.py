@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 from corroborate.model import Figures, Incident, IncidentMember, Report, SourceClaim
 from corroborate.resolve import MatchConfig, Resolver, best_match, count_origins, reconcile
@@ -39,9 +40,12 @@ class ListSource:
         self.incidents: dict[str, Incident] = {}
 
     def candidate_incidents(
-        self, *, date_from: str | None, date_to: str | None, country: str | None
+        self, *, date_from: str | None, date_to: str | None, country: str | None, **_: Any
     ) -> list[Incident]:
         return list(self.incidents.values())
+
+    def incident_of_report(self, report_id: str) -> Incident | None:
+        return None
 
     def add(self, member: IncidentMember, resolver: Resolver) -> Incident:
         placed = resolver.place(member, source=self)

@@ -229,10 +229,12 @@ class _HybridEvents:
 
     name: str = "events.hybrid"
     none_threshold: float = 0.6  # P(none) above this: no codable event
-    rescue: float = 0.8  # a heavy rule cue keeps the event while P(none) is below this
+    rescue: float = 0.9  # a heavy rule cue keeps the event while P(none) is below this
     override: float = 0.5  # a heavy disagreeing rule cue wins while the classifier is below this
     trust: float = 0.5  # the classifier's type stands against later rules from this on
     detect_threshold: float = 0.3  # without a rule cue, the class must be this likely
+    strategic_threshold: float = 0.5  # ... and a strategic development this likely
+    min_label: float = 0.25  # without a rule cue, never below this
     sure_threshold: float = 0.25  # ... unless P(none) is at most this
     max_chars: int = 1200
     context: str = "article"  # "article": opening sentences; "group": the event's sentences
@@ -263,14 +265,20 @@ class _HybridEvents:
         # No rule cue (or only in sentences the rules read as habitual,
         # hedged or denied): the classifier may still see an event, more
         # surely when every sentence is such a one.
-        lead = list(sentences[:3]) if self.context == "article" else specific[:3]
+        # Claims of a pattern ("for months now, drones have been hunting…")
+        # are not coded as events, however sure the classifier is.
+        lead = specific[:3]
         if not lead:
             return []
         probs = clf.predict_proba([" ".join(s.text for s in lead)[: self.max_chars]])[0]
         none_p = probs.get(NONE, 0.0)
         label = max((c for c in probs if c != NONE), key=lambda c: probs[c])
+        if probs[label] < self.min_label:
+            return []  # no rule cue and no class one in four likely: nothing codable
+        if events_mod.family_of(label) == "strategic" and probs[label] < self.strategic_threshold:
+            return []  # meetings, plans, statements: without a cue, only a clear case is coded
         if none_p > self.sure_threshold:
-            if not specific or none_p > self.none_threshold or probs[label] < self.detect_threshold:
+            if none_p > self.none_threshold or probs[label] < self.detect_threshold:
                 return []
             lead = specific[:3]  # not sure: only the specific sentences are the event's
         first = lead[0]

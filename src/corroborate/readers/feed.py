@@ -113,7 +113,7 @@ def _entry_item(entry: Any, *, number: int, where: str, outlet: str | None) -> I
     except ReadError as exc:
         reason = "missing-text" if exc.reason == "empty" else exc.reason
         detail = "no content or summary" if exc.reason == "empty" else exc.message
-        return Reject(origin=where, reason=reason, detail=f"{label}: {detail}")
+        return Reject(origin=where, reason=reason, detail=one_line(f"{label}: {detail}"))
     return Article.create(
         text,
         url=link,

@@ -22,6 +22,7 @@ __all__ = [
     "When",
     "best_match",
     "distance_km",
+    "family_types",
     "report_date",
     "report_when",
 ]
@@ -60,6 +61,8 @@ class MatchConfig:
     #: Only reports naming at most this many details (short reports, whose
     #: details are the event's) can conflict on them.
     detail_short: int = 6
+    #: ... and only when both name at least this many.
+    detail_names: int = 1
     min_score: float = 0.5
 
 
@@ -81,6 +84,14 @@ class When:
     def gap(self, other: When) -> int:
         """Days between the two spans (0 when they overlap)."""
         return max(0, (self.lo - other.hi).days, (other.lo - self.hi).days)
+
+
+def family_types(event_type: str | None) -> tuple[str, ...] | None:
+    """The event types a report of ``event_type`` may share an incident with."""
+    family = _FAMILY.get(event_type or "")
+    if family is None:
+        return None
+    return tuple(t for t, f in _FAMILY.items() if f == family)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -202,9 +213,15 @@ def _score(
     # Dates: within reach of every member (no chaining through a vague one).
     when = report_when(member, cfg)
     whens = [report_when(m, cfg) for m in incident.members]
+    unknown_dates = False
     if when is None or any(w is None for w in whens):
-        if not strong_text:
-            return None  # nothing says it is the same day
+        # Nothing says it is the same day: only a copy, the same details, or
+        # (when no report has a date at all) the same precise place will do.
+        both_unknown = when is None and all(w is None for w in whens)
+        sure = copy or (detail is not None and detail >= cfg.detail_sure)
+        if not (sure or both_unknown):
+            return None
+        unknown_dates = not sure
         reasons.append("date unknown")
         exact_same_day = False
     else:
@@ -235,6 +252,8 @@ def _score(
     # the day and the places are not one precise place, they must share details.
     if exact_same_day and not (strong_text or same_place or _agree(member, incident)):
         return None
+    if unknown_dates and not same_place:
+        return None
     # A report that gives no date of its own is placed only by its
     # publication: it must share something more than the area.
     undated = not r.event_date or any(not m.report.event_date for m in incident.members)
@@ -248,7 +267,12 @@ def _score(
     # event: then the reports attribute it differently (the grade says so).
     actors = _actor_score(r, rec)
     if actors is None:
-        if not (strong_text or (same_place and exact_same_day and _same_toll(r, rec))):
+        one_event = same_place and exact_same_day
+        if not (
+            strong_text
+            or (one_event and _same_toll(r, rec))
+            or (one_event and r.sub_event_type == rec.sub_event_type)
+        ):
             return None
         actors = 0.0
         reasons.append("different perpetrators named")
@@ -328,7 +352,7 @@ def _details_conflict(a: Sequence[str], b: Sequence[str], cfg: MatchConfig) -> b
         return False  # a long article names background details: no conflict to see
     # Names only: outlets give different figures for one event.
     na, nb = {k for k in a if not k.isdigit()}, {k for k in b if not k.isdigit()}
-    if not na or not nb:
+    if min(len(na), len(nb)) < cfg.detail_names:
         return False
     shared = len(na & nb)
     return not shared or (

@@ -17,8 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import TypeVar
 
-from corroborate.extract.summary import build_summary
 from corroborate.model import Figures, Incident, IncidentMember, Report, SourceClaim
+from corroborate.resolve.decisions import summary_of
 from corroborate.resolve.outlets import Outlet, OutletRegistry, default_registry
 from corroborate.resolve.syndication import near_duplicate
 
@@ -298,22 +298,7 @@ def reconcile(
         injuries=injuries,
         sources=tuple(sources.values()),
     )
-    summary = build_summary(
-        sub_event_type=record.sub_event_type,
-        event_type=record.event_type,
-        event_date=record.event_date,
-        time_precision=record.time_precision,
-        actor1=record.actor1,
-        actor2=record.actor2,
-        inter2=record.inter2,
-        location=record.location,
-        admin1=record.admin1,
-        country=record.country,
-        geo_precision=record.geo_precision,
-        fatalities=record.fatalities,
-        injuries=record.injuries,
-        sources=record.sources,
-    )
+    summary = summary_of(record)
     record = record.with_(summary=summary)
     groups = origin_groups(members, registry)
     origins = len(groups)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from corroborate.model import Incident, IncidentMember, utc_now
 from corroborate.resolve.decisions import Constraints, apply_overrides
-from corroborate.resolve.matcher import MatchConfig, best_match, report_when
+from corroborate.resolve.matcher import MatchConfig, best_match, family_types, report_when
 from corroborate.resolve.reconcile import reconcile
+from corroborate.store.base import NearBlock
 
 __all__ = ["Placement", "Resolver"]
 
@@ -19,7 +20,13 @@ class IncidentSource(Protocol):
     """What the resolver needs from a store (passed in, never imported)."""
 
     def candidate_incidents(
-        self, *, date_from: str | None, date_to: str | None, country: str | None
+        self,
+        *,
+        date_from: str | None,
+        date_to: str | None,
+        country: str | None,
+        event_types: Sequence[str] | None = None,
+        near: NearBlock | None = None,
     ) -> list[Incident]: ...
 
     def incident_of_report(self, report_id: str) -> Incident | None: ...
@@ -67,10 +74,18 @@ class Resolver:
         rules = constraints or Constraints()
         when = report_when(member, self.config)
         slack = dt.timedelta(days=self.config.max_days + 1)
+        r = member.report
+        near = (
+            NearBlock(r.latitude, r.longitude, self.config.vague_km, r.admin1, r.country)
+            if r.latitude is not None and r.longitude is not None
+            else None
+        )
         candidates = source.candidate_incidents(
             date_from=(when.lo - slack).isoformat() if when else None,
             date_to=(when.hi + slack).isoformat() if when else None,
             country=None,
+            event_types=family_types(r.event_type),
+            near=near,
         )
         candidates = [
             c for c in candidates if all(m.report_id != member.report_id for m in c.members)

@@ -10,6 +10,7 @@ its SQL dialect (see :class:`Dialect`).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 
 from corroborate.errors import ConfigError, StoreError
 from corroborate.model import Article, Incident, Reject, Report, utc_now
-from corroborate.store.base import IncidentFilter, StoredReport
+from corroborate.store.base import IncidentFilter, NearBlock, StoredReport
 
 __all__ = [
     "ARTICLE_COLUMNS",
@@ -30,6 +31,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "REPORT_SELECT",
     "Dialect",
+    "NearBlock",
     "Row",
     "SearchTerm",
     "article_from_row",
@@ -430,17 +432,53 @@ def filter_where(flt: IncidentFilter | None, dialect: Dialect) -> tuple[str, lis
 
 
 def candidate_where(
-    *, date_from: str | None, date_to: str | None, country: str | None, dialect: Dialect
+    *,
+    date_from: str | None,
+    date_to: str | None,
+    country: str | None,
+    dialect: Dialect,
+    event_types: Sequence[str] | None = None,
+    near: NearBlock | None = None,
 ) -> tuple[str, list[Any]]:
     """The WHERE clause of ``candidate_incidents``.
 
     An incident qualifies when its event date is in ``[date_from, date_to]``
     (a missing bound is open) or unknown, and its country is ``country`` or
-    unknown (any country when ``country`` is None).
+    unknown (any country when ``country`` is None). Blocks that keep the
+    candidates few without losing any the matcher could accept: with
+    ``event_types``, its event type is one of them (or unknown); with
+    ``near``, it is unplaced, or within ``near.km`` of the point, or in the
+    same admin1, or placed only at the same country (no admin1).
     """
     p = dialect.param
     clauses: list[str] = []
     params: list[Any] = []
+    if event_types:
+        marks = ", ".join(p for _ in event_types)
+        clauses.append(f"(i.event_type IS NULL OR i.event_type IN ({marks}))")
+        params.extend(event_types)
+    if near is not None:
+        dlat = near.km / 111.0
+        dlon = near.km / (111.0 * max(0.05, math.cos(math.radians(near.latitude))))
+        branches = [
+            "i.latitude IS NULL",
+            f"(i.latitude BETWEEN {p} AND {p} AND i.longitude BETWEEN {p} AND {p})",
+        ]
+        params.extend(
+            [
+                near.latitude - dlat,
+                near.latitude + dlat,
+                near.longitude - dlon,
+                near.longitude + dlon,
+            ]
+        )
+        if near.admin1:
+            branches.append(dialect.nocase_equal("i.admin1"))
+            params.append(near.admin1)
+        if near.country:
+            branches.append(f"(i.admin1 IS NULL AND {dialect.nocase_equal('i.country')})")
+            params.append(near.country)
+        clauses.append("(" + " OR ".join(branches) + ")")
     if date_from is not None or date_to is not None:
         bounds: list[str] = []
         if date_from is not None:

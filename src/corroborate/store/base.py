@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from corroborate.model import Article, Decision, Extraction, Incident, Reject, Report
 
-__all__ = ["IncidentFilter", "Store", "StoredReport"]
+__all__ = ["IncidentFilter", "NearBlock", "Store", "StoredReport"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,17 @@ class IncidentFilter:
     min_fatalities: int | None = None
     grade: str | None = None
     q: str | None = None  # full-text search over member articles
+
+
+@dataclass(frozen=True, slots=True)
+class NearBlock:
+    """Where a new report is, for the candidate query's place block."""
+
+    latitude: float
+    longitude: float
+    km: float
+    admin1: str | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +104,13 @@ class Store(Protocol):
     def get_incident(self, incident_id: str) -> Incident | None: ...
 
     def candidate_incidents(
-        self, *, date_from: str | None, date_to: str | None, country: str | None
+        self,
+        *,
+        date_from: str | None,
+        date_to: str | None,
+        country: str | None,
+        event_types: Sequence[str] | None = None,
+        near: NearBlock | None = None,
     ) -> list[Incident]:
         """Incidents that a new report dated in the window (or undated) could join."""
 

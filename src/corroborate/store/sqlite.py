@@ -50,7 +50,7 @@ from corroborate.store._common import (
     stored_report_from_row,
 )
 from corroborate.store._common import extractor_version as _extractor_version
-from corroborate.store.base import IncidentFilter, StoredReport
+from corroborate.store.base import IncidentFilter, NearBlock, StoredReport
 from corroborate.store.decisions import DecisionStore
 from corroborate.store.monitor import MonitorMixin
 
@@ -523,7 +523,13 @@ class SQLiteStore(DecisionStore, MonitorMixin):
         return incident_from_data(row["data"]) if row is not None else None
 
     def candidate_incidents(
-        self, *, date_from: str | None, date_to: str | None, country: str | None
+        self,
+        *,
+        date_from: str | None,
+        date_to: str | None,
+        country: str | None,
+        event_types: Sequence[str] | None = None,
+        near: NearBlock | None = None,
     ) -> list[Incident]:
         """Incidents that a new report dated in the window (or undated) could join.
 
@@ -532,7 +538,12 @@ class SQLiteStore(DecisionStore, MonitorMixin):
         or unknown (any country when ``country`` is None).
         """
         where, params = candidate_where(
-            date_from=date_from, date_to=date_to, country=country, dialect=_DIALECT
+            date_from=date_from,
+            date_to=date_to,
+            country=country,
+            dialect=_DIALECT,
+            event_types=event_types,
+            near=near,
         )
         rows = self._read(f"SELECT i.data FROM incidents i {where} {ORDER}", params)
         return [incident_from_data(row["data"]) for row in rows]

@@ -123,6 +123,9 @@ def parse_filter(params: Mapping[str, str | int | None]) -> tuple[IncidentFilter
         if len(text) > _MAX_PARAM:
             errors.append(f"{name}: longer than {_MAX_PARAM} characters")
             continue
+        if "\x00" in text:  # SQLite's LIKE would stop at it and match everything
+            errors.append(f"{name}: contains a NUL character")
+            continue
         if name in ("date_from", "date_to"):
             try:
                 if not _DATE.match(text):
