@@ -305,10 +305,10 @@ def time_ingest(
     original = store.candidate_incidents
 
     def counted(
-        *, date_from: str | None, date_to: str | None, country: str | None
+        *, date_from: str | None, date_to: str | None, country: str | None, **blocks: Any
     ) -> list[Incident]:
         t0 = time.perf_counter()
-        found = original(date_from=date_from, date_to=date_to, country=country)
+        found = original(date_from=date_from, date_to=date_to, country=country, **blocks)
         timing.lookup_seconds += time.perf_counter() - t0
         timing.lookups += 1
         timing.candidates += len(found)
@@ -390,7 +390,9 @@ def _blocked_query(store: Any, resolver: _BlockingResolver) -> Callable[..., lis
     cfg = MatchConfig()
     parsed: dict[tuple[Any, ...], Incident] = {}
 
-    def query(*, date_from: str | None, date_to: str | None, country: str | None) -> list[Incident]:
+    def query(
+        *, date_from: str | None, date_to: str | None, country: str | None, **_: Any
+    ) -> list[Incident]:
         clauses = ["(i.event_date IS NULL OR (i.event_date >= ? AND i.event_date <= ?))"]
         params: list[Any] = [date_from or "0000", date_to or "9999"]
         r = resolver.current

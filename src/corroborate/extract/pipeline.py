@@ -266,8 +266,10 @@ class _HybridEvents:
         # hedged or denied): the classifier may still see an event, more
         # surely when every sentence is such a one.
         # Claims of a pattern ("for months now, drones have been hunting…")
-        # are not coded as events, however sure the classifier is.
-        lead = specific[:3]
+        # are not coded as events, however sure the classifier is; a hedged
+        # sentence that gives a date ("on 1 July 2020, militants likely…") is
+        # one event, though.
+        lead = specific[:3] or [s for s in sentences[:3] if _DATED.search(s.text)]
         if not lead:
             return []
         probs = clf.predict_proba([" ".join(s.text for s in lead)[: self.max_chars]])[0]
@@ -284,6 +286,10 @@ class _HybridEvents:
         first = lead[0]
         cue = Cue(label, first.start, first.end, first.text, 0)
         return [EventGroup(events_mod.family_of(label), label, (cue,), tuple(lead))]
+
+
+#: A sentence that names a day or a year (digits in any script's ASCII form).
+_DATED = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th|er)?\s+\w+")
 
 
 def _retype(group: EventGroup, label: str, *, mark: bool = False) -> EventGroup:
