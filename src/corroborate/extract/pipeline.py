@@ -43,7 +43,7 @@ from corroborate.extract.nlp import MODELS, NlpEntities, load_nlp
 from corroborate.extract.places import PlaceHints, PlaceResult, extract_place
 from corroborate.extract.resources import load_json
 from corroborate.extract.sources import SourceLexicon, find_sources, source_evidence
-from corroborate.extract.summary import build_summary
+from corroborate.extract.summary import summary_of
 from corroborate.extract.text import Sentence, split_sentences
 from corroborate.model import Article, Evidence, Extraction, Framing, Report, SourceClaim
 
@@ -628,22 +628,7 @@ def _refine_violence(sub: str, actors: actors_mod.Actors) -> str:
 
 
 def _summary(r: Report) -> str:
-    return build_summary(
-        sub_event_type=r.sub_event_type,
-        event_type=r.event_type,
-        event_date=r.event_date,
-        time_precision=r.time_precision,
-        actor1=r.actor1,
-        actor2=r.actor2,
-        inter2=r.inter2,
-        location=r.location,
-        admin1=r.admin1,
-        country=r.country,
-        geo_precision=r.geo_precision,
-        fatalities=r.fatalities,
-        injuries=r.injuries,
-        sources=r.sources,
-    )
+    return summary_of(r)
 
 
 def _evidence_order(e: Evidence) -> tuple[int, str]:

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from corroborate.extract.resources import load_json
-from corroborate.model import Figures, SourceClaim
+from corroborate.model import Figures, Report, SourceClaim
 
-__all__ = ["build_summary", "format_date"]
+__all__ = ["build_summary", "format_date", "summary_of"]
 
 EXTRACTOR = "summary.template"
 
@@ -102,3 +102,23 @@ def _place(
     if where:
         return f"in {where}"
     return None
+
+
+def summary_of(r: Report) -> str:
+    """The neutral summary of a report's (or an incident record's) fields."""
+    return build_summary(
+        sub_event_type=r.sub_event_type,
+        event_type=r.event_type,
+        event_date=r.event_date,
+        time_precision=r.time_precision,
+        actor1=r.actor1,
+        actor2=r.actor2,
+        inter2=r.inter2,
+        location=r.location,
+        admin1=r.admin1,
+        country=r.country,
+        geo_precision=r.geo_precision,
+        fatalities=r.fatalities,
+        injuries=r.injuries,
+        sources=r.sources,
+    )

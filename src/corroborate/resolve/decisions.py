@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from corroborate.extract.summary import build_summary
-from corroborate.model import FIGURE_FIELDS, SCALAR_FIELDS, Decision, Figures, Incident, Report
+from corroborate.extract.summary import summary_of
+from corroborate.model import FIGURE_FIELDS, SCALAR_FIELDS, Decision, Figures, Incident
 
 __all__ = ["EDITABLE_FIELDS", "Constraints", "apply_overrides", "holder"]
 
@@ -142,26 +142,6 @@ class Constraints:
             if holder(pool, d.report_ids) is incident:
                 out.append(d)
         return out
-
-
-def summary_of(record: Report) -> str:
-    """The neutral summary of a record (after an analyst changed its fields)."""
-    return build_summary(
-        sub_event_type=record.sub_event_type,
-        event_type=record.event_type,
-        event_date=record.event_date,
-        time_precision=record.time_precision,
-        actor1=record.actor1,
-        actor2=record.actor2,
-        inter2=record.inter2,
-        location=record.location,
-        admin1=record.admin1,
-        country=record.country,
-        geo_precision=record.geo_precision,
-        fatalities=record.fatalities,
-        injuries=record.injuries,
-        sources=record.sources,
-    )
 
 
 def _figures(value: Any) -> Figures:

@@ -17,8 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import TypeVar
 
+from corroborate.extract.summary import summary_of
 from corroborate.model import Figures, Incident, IncidentMember, Report, SourceClaim
-from corroborate.resolve.decisions import summary_of
 from corroborate.resolve.outlets import Outlet, OutletRegistry, default_registry
 from corroborate.resolve.syndication import near_duplicate
 
