@@ -553,3 +553,25 @@ def test_missing_db_says_what_to_do(args: list[str], tmp_path: Path) -> None:
     message = flat(result.stderr)
     assert "corroborate ingest" in message
     assert str(missing) in re.sub(r"\s+", "", result.stderr)
+
+
+def test_extract_keeps_going_when_one_document_fails(
+    monkeypatch: pytest.MonkeyPatch, shared_pipeline: Pipeline
+) -> None:
+    class _Flaky:
+        def extract(self, article: Any) -> Any:
+            if article.external_id == "b":
+                raise RuntimeError("extractor bug")
+            return shared_pipeline.extract(article)
+
+    monkeypatch.setattr(cli, "_pipeline", lambda: _Flaky())
+    lines = "\n".join(
+        json.dumps({"id": i, "text": "On 3 May 2022, gunmen killed 3 herders near Boni."})
+        for i in ("a", "b", "c")
+    )
+    result = run(["extract", "-"], input=lines + "\n")
+    assert_no_traceback(result)
+    out = {d["id"]: d for d in json_lines(result.stdout)}
+    assert list(out) == ["a", "b", "c"]  # one line per document, in input order
+    assert "extractor bug" in out["b"]["error"]
+    assert "events" in out["a"] and "events" in out["c"]

@@ -166,7 +166,22 @@ def _extracted(
     if workers == 1:
         pipeline = _pipeline()
         for item in items:
-            yield item, (None if isinstance(item, Reject) else pipeline.extract(item))
+            if isinstance(item, Reject):
+                yield item, None
+                continue
+            try:
+                yield item, pipeline.extract(item)
+            except Exception as exc:  # one bad document: a reject with its reason, the run goes on
+                detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+                yield (
+                    Reject(
+                        origin=item.origin or item.article_id,
+                        reason="extract-failed",
+                        detail=detail,
+                        external_id=item.external_id,
+                    ),
+                    None,
+                )
         return
     from corroborate.extract.parallel import extract_parallel
 
