@@ -53,6 +53,7 @@ from corroborate.store._common import extractor_version as _extractor_version
 from corroborate.store.base import IncidentFilter, NearBlock, StoredReport
 from corroborate.store.decisions import DecisionStore
 from corroborate.store.monitor import MonitorMixin
+from corroborate.store.reads import SharedReads
 
 __all__ = ["DEFAULT_TIMEOUT", "SQLiteStore", "fts_query"]
 
@@ -160,8 +161,11 @@ def _placeholders(n: int) -> str:
 # --- the store ---------------------------------------------------------------
 
 
-class SQLiteStore(DecisionStore, MonitorMixin):
+class SQLiteStore(DecisionStore, MonitorMixin, SharedReads):
     """A :class:`~corroborate.store.base.Store` in one SQLite file."""
+
+    _DIALECT = _DIALECT
+    _filter_sql = staticmethod(_filter_sql)
 
     def __init__(
         self, path: str | PathLike[str] = "corroborate.db", *, timeout: float = DEFAULT_TIMEOUT
@@ -568,111 +572,6 @@ class SQLiteStore(DecisionStore, MonitorMixin):
         return [incident_from_data(row["data"]) for row in rows], total
 
     # --- map, timeline and listings (the web app) -----------------------
-
-    def incident_points(
-        self,
-        flt: IncidentFilter | None = None,
-        *,
-        bbox: tuple[float, float, float, float] | None = None,
-        limit: int = 5000,
-    ) -> tuple[list[dict[str, Any]], int]:
-        """Light rows (``_common.POINT_COLUMNS``) of matching incidents with
-        coordinates inside ``bbox`` (south, west, north, east), newest first,
-        at most ``limit``, and how many there are in all."""
-        check_page(limit, 0)
-        where, params = _filter_sql(flt)
-        clauses, box = _common.viewport_clauses(bbox, _DIALECT)
-        where = _common.and_where(where, clauses)
-        columns = ", ".join(f"i.{c}" for c in _common.POINT_COLUMNS)
-        with self._lock:
-            total_row = self._read_one(f"SELECT count(*) FROM incidents i {where}", [*params, *box])
-            rows = self._read(
-                f"SELECT {columns} FROM incidents i {where} {ORDER} LIMIT ?",
-                [*params, *box, limit],
-            )
-        total = int(total_row[0]) if total_row is not None else 0
-        return [{c: row[c] for c in _common.POINT_COLUMNS} for row in rows], total
-
-    def incident_cells(
-        self,
-        flt: IncidentFilter | None = None,
-        *,
-        cell: float,
-        bbox: tuple[float, float, float, float] | None = None,
-    ) -> list[dict[str, Any]]:
-        """Matching incidents with coordinates binned in a grid of ``cell`` degrees:
-        one row per cell and event type with ``row``, ``col`` (cell indexes),
-        ``event_type``, ``n``, ``fatalities`` (sum of best figures), the
-        mean ``latitude``/``longitude`` and ``bounds`` (south, west, north, east:
-        the extent of the index grid cells that hold them). Cells that are a
-        multiple of ``_common.GRID_STEP`` are summed from the ``incidents_grid``
-        index's cells."""
-        if not cell > 0:
-            raise StoreError(f"the cell size must be positive (got {cell})")
-        where, params = _filter_sql(flt)
-        clauses, box = _common.viewport_clauses(bbox, _DIALECT)
-        where = _common.and_where(where, clauses)
-        fine = _common.on_grid(cell)
-        rows = self._read(
-            _common.cells_sql(where, fine=fine, param="?"),
-            [*([] if fine else [cell, cell]), *params, *box],
-        )
-        return _common.combine_cells(rows, step=_common.GRID_STEP if fine else cell, cell=cell)
-
-    def incident_days(self, flt: IncidentFilter | None = None) -> list[tuple[str, str, int]]:
-        """How many matching dated incidents there are per event date and event type."""
-        where, params = _filter_sql(flt)
-        where = _common.and_where(where, ["i.event_date IS NOT NULL"])
-        rows = self._read(
-            "SELECT i.event_date AS d, coalesce(i.event_type, '') AS t, count(*) AS n"
-            f" FROM incidents i {where} GROUP BY i.event_date, i.event_type",
-            params,
-        )
-        return [(row["d"], row["t"], int(row["n"])) for row in rows]
-
-    def list_reports(
-        self, flt: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0
-    ) -> tuple[list[StoredReport], int]:
-        """A page of the reports whose incident matches ``flt`` (in incident order)
-        and how many there are."""
-        check_page(limit, offset)
-        where, params = _filter_sql(flt)
-        joined = "FROM reports r JOIN articles a ON a.hash = r.article_hash" + (
-            f" JOIN incidents i ON i.incident_id = r.incident_id {where}" if where else ""
-        )
-        order = f"{ORDER}, r.report_id" if where else "ORDER BY r.report_id"
-        with self._lock:
-            total_row = self._read_one(f"SELECT count(*) {joined}", params)
-            rows = self._read(
-                f"SELECT {_common.LISTED_REPORT_FIELDS} {joined} {order} LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            )
-        total = int(total_row[0]) if total_row is not None else 0
-        return [stored_report_from_row(row) for row in rows], total
-
-    def list_articles(
-        self, flt: IncidentFilter | None = None, *, limit: int = 100, offset: int = 0
-    ) -> tuple[list[Article], int]:
-        """A page of articles (latest published first) with a report in an incident
-        that matches ``flt`` (all articles without a filter), and how many there are."""
-        check_page(limit, offset)
-        where, params = _filter_sql(flt)
-        cond = (
-            "WHERE a.hash IN (SELECT r.article_hash FROM reports r"
-            f" JOIN incidents i ON i.incident_id = r.incident_id {where})"
-            if where
-            else ""
-        )
-        cols = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
-        with self._lock:
-            total_row = self._read_one(f"SELECT count(*) FROM articles a {cond}", params)
-            rows = self._read(
-                f"SELECT {cols} FROM articles a {cond}"
-                " ORDER BY a.published DESC NULLS LAST, a.hash LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            )
-        total = int(total_row[0]) if total_row is not None else 0
-        return [article_from_row(row) for row in rows], total
 
     def bulk_add_incidents(self, incidents: Iterable[Incident]) -> int:
         """Insert or replace many incidents in one transaction, without touching
